@@ -1,0 +1,47 @@
+"""Read organisations and users, always starting from the access policy."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+
+from samenspel.accounts.models import Organisation, RoleAssignment, User
+from samenspel.sharing.policy import Action, get_visible_or_404, visible
+
+
+def organisations_visible_to(user: Any, action: Action = Action.VIEW) -> QuerySet[Organisation]:
+    """Return the organisations `user` may see (or manage), by name."""
+    return visible(user, Organisation.objects.all(), action).order_by("name")
+
+
+def organisation_directory(user: Any) -> QuerySet[Organisation]:
+    """Return the names of all active organisations, for working together."""
+    return organisations_visible_to(user, Action.NAME).only("uuid", "name", "type", "region")
+
+
+def get_organisation_for(user: Any, org_uuid: uuid.UUID, action: Action = Action.VIEW) -> Organisation:
+    """Return one organisation `user` may see (or manage), or raise a 404."""
+    return get_visible_or_404(user, Organisation.objects.all(), action, uuid=org_uuid)
+
+
+def _with_roles(qs: QuerySet[User]) -> QuerySet[User]:
+    return qs.select_related("organisation").prefetch_related(
+        Prefetch("roles", queryset=RoleAssignment.objects.order_by("role"))
+    )
+
+
+def users_visible_to(user: Any, action: Action = Action.VIEW) -> QuerySet[User]:
+    """Return the users `user` may see (or manage), with organisation and roles."""
+    return _with_roles(visible(user, User.objects.all(), action)).order_by("full_name", "username")
+
+
+def get_user_for(user: Any, user_uuid: uuid.UUID, action: Action = Action.VIEW) -> User:
+    """Return one user `user` may see (or manage), or raise a 404."""
+    return get_visible_or_404(user, _with_roles(User.objects.all()), action, uuid=user_uuid)
+
+
+def roles_of(user: User) -> list[str]:
+    """Return the role codes of a user fetched through these selectors."""
+    return sorted(assignment.role for assignment in user.roles.all())

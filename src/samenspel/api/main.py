@@ -1,0 +1,192 @@
+"""Read-only JSON endpoints for organisations, users and the audit log, with OpenAPI."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import NinjaAPI, Schema
+from ninja.errors import AuthenticationError, HttpError
+from ninja.security import SessionAuth
+
+from samenspel import audit
+from samenspel.accounts import selectors
+from samenspel.accounts.models import User
+from samenspel.audit.events import Event, Purpose
+from samenspel.sharing import selectors as sharing_selectors
+from samenspel.sharing.policy import Denied
+
+
+class VerifiedSession(SessionAuth):
+    """A logged-in session whose second factor is verified."""
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        user = request.user
+        if isinstance(user, User) and user.is_active and user.is_verified():  # type: ignore[attr-defined]
+            return user
+        return None
+
+
+api = NinjaAPI(
+    title="Samenspel API",
+    version="1",
+    description="Read-only access to organisations, users and the audit log. Every call is "
+    "filtered by the same access policy as the web pages and is written to the audit log. "
+    "An object you may not see answers 404.",
+    auth=VerifiedSession(),
+    docs_url=None,
+    urls_namespace="api",
+)
+
+
+@api.exception_handler(Denied)
+def _denied(request: HttpRequest, exc: Denied) -> Any:
+    from samenspel.web.errors import page_not_found  # noqa: PLC0415 - records the denial
+
+    page_not_found(request, exc)
+    return api.create_response(request, {"detail": "Niet gevonden."}, status=404)
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> Any:
+    return api.create_response(
+        request, {"detail": "Log in met uw wachtwoord en tweede factor."}, status=401
+    )
+
+
+class OrganisationOut(Schema):
+    uuid: uuid.UUID
+    name: str
+    type: str
+    region: str
+    is_priority: bool
+    is_active: bool
+
+
+class UserOut(Schema):
+    uuid: uuid.UUID
+    username: str
+    full_name: str
+    email: str
+    organisation: uuid.UUID
+    roles: list[str]
+    is_active: bool
+
+
+class AuditEventOut(Schema):
+    seq: int
+    occurred_at: dt.datetime
+    event: int
+    event_label: str
+    outcome: str
+    actor: uuid.UUID | None
+    actor_organisation: uuid.UUID | None
+    actor_roles: list[str]
+    object_type: str
+    object_id: str
+    purpose: str
+    request_id: str
+    client_address: str
+    details: dict[str, Any]
+    hash: str
+
+
+def _me(request: HttpRequest) -> User:
+    user = request.auth  # type: ignore[attr-defined]
+    if not isinstance(user, User):  # pragma: no cover - auth guarantees it
+        raise HttpError(401, "Niet ingelogd.")
+    return user
+
+
+def _user_out(user: User) -> UserOut:
+    return UserOut(
+        uuid=user.uuid,
+        username=user.username,
+        full_name=user.full_name,
+        email=user.email,
+        organisation=user.organisation.uuid,
+        roles=selectors.roles_of(user),
+        is_active=user.is_active,
+    )
+
+
+@api.get("/organisations", response=list[OrganisationOut], tags=["organisations"])
+def list_organisations(request: HttpRequest) -> Any:
+    """List the organisations you may see."""
+    me = _me(request)
+    orgs = list(selectors.organisations_visible_to(me))
+    audit.record(Event.ORGANISATION_LIST_VIEWED, by=me, purpose=Purpose.ADMINISTRATION, count=len(orgs), api=True)
+    return orgs
+
+
+@api.get("/organisations/{org_uuid}", response=OrganisationOut, tags=["organisations"])
+def get_organisation(request: HttpRequest, org_uuid: uuid.UUID) -> Any:
+    """Return one organisation."""
+    me = _me(request)
+    org = selectors.get_organisation_for(me, org_uuid)
+    audit.record(Event.ORGANISATION_VIEWED, by=me, obj=org, purpose=Purpose.ADMINISTRATION, api=True)
+    return org
+
+
+@api.get("/users", response=list[UserOut], tags=["users"])
+def list_users(request: HttpRequest) -> Any:
+    """List the users you may see."""
+    me = _me(request)
+    users = list(selectors.users_visible_to(me))
+    audit.record(Event.USER_LIST_VIEWED, by=me, purpose=Purpose.ADMINISTRATION, count=len(users), api=True)
+    return [_user_out(u) for u in users]
+
+
+@api.get("/users/{user_uuid}", response=UserOut, tags=["users"])
+def get_user(request: HttpRequest, user_uuid: uuid.UUID) -> Any:
+    """Return one user."""
+    me = _me(request)
+    user = selectors.get_user_for(me, user_uuid)
+    audit.record(Event.USER_VIEWED, by=me, obj=user, purpose=Purpose.ADMINISTRATION, api=True)
+    return _user_out(user)
+
+
+def _event_out(row: Any) -> AuditEventOut:
+    return AuditEventOut(
+        seq=row.seq,
+        occurred_at=row.occurred_at,
+        event=row.event,
+        event_label=str(Event(row.event).label),
+        outcome=row.outcome,
+        actor=row.actor.uuid if row.actor else None,
+        actor_organisation=row.actor_organisation.uuid if row.actor_organisation else None,
+        actor_roles=list(row.actor_roles),
+        object_type=row.object_type,
+        object_id=row.object_id,
+        purpose=row.purpose,
+        request_id=row.request_id,
+        client_address=row.client_address,
+        details=dict(row.details),
+        hash=row.hash,
+    )
+
+
+@api.get("/audit/events", response=list[AuditEventOut], tags=["audit"])
+def list_audit_events(
+    request: HttpRequest, limit: int = 100, before_seq: int | None = None, event: int | None = None
+) -> Any:
+    """List audit records you may read (privacy officers only), newest first."""
+    me = _me(request)
+    limit = max(1, min(limit, 500))
+    qs = sharing_selectors.audit_events_visible_to(me, sharing_selectors.AuditFilter(event=event))
+    if before_seq is not None:
+        qs = qs.filter(seq__lt=before_seq)
+    rows = list(qs[:limit])
+    audit.record(Event.AUDIT_LOG_VIEWED, by=me, purpose=Purpose.AUDIT_REVIEW, count=len(rows), api=True)
+    return [_event_out(r) for r in rows]
+
+
+@api.get("/audit/events/{seq}", response=AuditEventOut, tags=["audit"])
+def get_audit_event(request: HttpRequest, seq: int) -> Any:
+    """Return one audit record you may read."""
+    me = _me(request)
+    row = sharing_selectors.get_audit_event_for(me, seq)
+    audit.record(Event.AUDIT_RECORD_VIEWED, by=me, purpose=Purpose.AUDIT_REVIEW, record=seq, api=True)
+    return _event_out(row)

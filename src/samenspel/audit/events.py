@@ -1,0 +1,74 @@
+"""Stable audit event codes and purposes. A code is never reused, not even after removal."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Event(models.IntegerChoices):
+    """What happened. Ranges: 1xx login, 2xx second factor, 3xx administration,
+    4xx reads, 5xx exports and log maintenance, 6xx denials and errors, 7xx system."""
+
+    LOGIN_SUCCEEDED = 101, _("Inloggen met wachtwoord gelukt")
+    LOGIN_FAILED = 102, _("Inloggen mislukt")
+    LOGIN_LOCKED_OUT = 103, _("Inloggen geblokkeerd na te veel pogingen")
+    LOGOUT = 104, _("Uitgelogd")
+    SESSION_EXPIRED = 105, _("Sessie verlopen")
+    SSO_LOGIN_SUCCEEDED = 106, _("Inloggen met SSO gelukt")
+    SSO_LOGIN_FAILED = 107, _("Inloggen met SSO mislukt")
+
+    MFA_ENROLLED = 201, _("Tweede factor ingesteld")
+    MFA_VERIFIED = 202, _("Tweede factor gecontroleerd")
+    MFA_FAILED = 203, _("Tweede factor onjuist")
+    RECOVERY_CODE_USED = 204, _("Herstelcode gebruikt")
+    RECOVERY_CODES_CREATED = 205, _("Nieuwe herstelcodes gemaakt")
+    MFA_RESET = 206, _("Tweede factor opnieuw ingesteld door beheerder")
+
+    ORGANISATION_CREATED = 301, _("Organisatie aangemaakt")
+    ORGANISATION_CHANGED = 302, _("Organisatie gewijzigd")
+    USER_CREATED = 303, _("Gebruiker aangemaakt")
+    USER_CHANGED = 304, _("Gebruiker gewijzigd")
+    USER_DISABLED = 305, _("Gebruiker uitgeschakeld")
+    USER_ENABLED = 306, _("Gebruiker ingeschakeld")
+    ROLES_CHANGED = 307, _("Rollen gewijzigd")
+    PASSWORD_CHANGED = 308, _("Wachtwoord gewijzigd")
+    PASSWORD_SET_BY_ADMIN = 309, _("Wachtwoord ingesteld door beheerder")
+
+    PAGE_VIEWED = 401, _("Pagina bekeken")
+    ORGANISATION_LIST_VIEWED = 402, _("Lijst van organisaties bekeken")
+    ORGANISATION_VIEWED = 403, _("Organisatie bekeken")
+    USER_LIST_VIEWED = 404, _("Lijst van gebruikers bekeken")
+    USER_VIEWED = 405, _("Gebruiker bekeken")
+    AUDIT_LOG_VIEWED = 406, _("Logboek bekeken")
+    AUDIT_RECORD_VIEWED = 407, _("Logregel bekeken")
+
+    AUDIT_EXPORTED = 501, _("Logboek geëxporteerd")
+    AUDIT_CHECKPOINT_WRITTEN = 502, _("Controlepunt van het logboek geschreven")
+    AUDIT_VERIFIED = 503, _("Logboek gecontroleerd")
+
+    ACCESS_DENIED = 601, _("Toegang geweigerd")
+    NOT_FOUND = 602, _("Pagina niet gevonden")
+    CSRF_FAILED = 603, _("Formulier geweigerd (CSRF)")
+    BAD_REQUEST = 604, _("Ongeldig verzoek")
+    PERMISSION_DENIED = 605, _("Handeling niet toegestaan")
+    SERVER_ERROR = 606, _("Fout op de server")
+
+    DEMO_LOADED = 701, _("Demogegevens geladen")
+
+
+class Outcome(models.TextChoices):
+    SUCCESS = "success", _("gelukt")
+    DENIED = "denied", _("geweigerd")
+    FAILURE = "failure", _("mislukt")
+
+
+class Purpose(models.TextChoices):
+    """Why data was processed: the processing activity in the register (doelbinding)."""
+
+    AUTHENTICATION = "authentication", _("Inloggen en sessies")
+    ADMINISTRATION = "administration", _("Beheer van organisaties en gebruikers")
+    COLLABORATION = "collaboration", _("Samenwerken met partners")
+    AUDIT_REVIEW = "audit_review", _("Toezicht op het logboek")
+    SECURITY = "security", _("Beveiliging")
+    SYSTEM = "system", _("Systeembeheer")

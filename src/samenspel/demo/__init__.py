@@ -1,0 +1,1 @@
+"""Demo organisations and users, and the `samenspel demo` command."""

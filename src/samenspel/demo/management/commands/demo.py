@@ -1,0 +1,45 @@
+"""`samenspel demo`: migrate, load the demo cast, print the logins, and serve on 127.0.0.1."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+
+from samenspel.demo import data
+
+
+class Command(BaseCommand):
+    help = "Set up the demo database with its organisations and users, then serve it on loopback."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--no-serve", action="store_true", help="Load the demo data only.")
+        parser.add_argument("--port", type=int, default=8000, help="Port on 127.0.0.1 (default 8000).")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if settings.PRODUCTION:
+            self.stderr.write("The demo refuses to run with SAMENSPEL_ENV=production.")
+            raise SystemExit(2)
+        self.stdout.write(f"Data folder: {settings.DATA_DIR}")
+        call_command("migrate", interactive=False, verbosity=0)
+        logins = data.load()
+        self.stdout.write("")
+        self.stdout.write(self.style.SUCCESS("Demo logins (password for all: %s)" % data.DEMO_PASSWORD))
+        width = max(len(x.username) for x in logins)
+        for login in logins:
+            secret = login.totp_secret or "(sets up TOTP at first login)"
+            self.stdout.write(
+                f"  {login.username:<{width}}  {', '.join(login.roles):<54} {login.organisation:<34} TOTP {secret}"
+            )
+        self.stdout.write("")
+        self.stdout.write(
+            "Add a TOTP secret to any authenticator app (manual entry, 6 digits, 30 seconds),\n"
+            "or print a user's current code with: samenspel democode USERNAME"
+        )
+        if options["no_serve"]:
+            return
+        port = options["port"]
+        self.stdout.write(self.style.SUCCESS(f"Serving Samenspel on http://127.0.0.1:{port}/  (Ctrl-C stops)"))
+        call_command("runserver", f"127.0.0.1:{port}", use_reloader=False, skip_checks=True)

@@ -1,0 +1,1 @@
+"""Server-rendered pages: login, start pages, administration, the audit log, errors."""

@@ -1,0 +1,28 @@
+"""The navigation of the page shell, by role."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from samenspel.accounts.models import Role, User
+
+
+def shell(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    if not isinstance(user, User) or not user.is_verified():  # type: ignore[attr-defined]
+        return {"shell_nav": []}
+    items = [(reverse("web:home"), _("Start"))]
+    items.append((reverse("web:organisation_list"), _("Organisaties")))
+    items.append((reverse("web:user_list"), _("Gebruikers")))
+    if user.has_role(Role.PRIVACY_OFFICER):
+        items.append((reverse("web:audit_log"), _("Logboek")))
+    path = request.path
+    nav = [
+        {"url": url, "label": label, "current": path == url or (url != "/" and path.startswith(url))}
+        for url, label in items
+    ]
+    return {"shell_nav": nav}

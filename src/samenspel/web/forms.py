@@ -1,0 +1,197 @@
+"""Forms for the web pages: they validate input; the services decide and save."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from samenspel.accounts.models import Organisation, OrganisationType, Role
+from samenspel.audit.events import Event, Outcome, Purpose
+
+
+class UtrechtForm(forms.Form):
+    """Give every widget the Utrecht classes and link errors to their fields for screen readers."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxSelectMultiple | forms.CheckboxInput):
+                widget.attrs.setdefault("class", "utrecht-checkbox utrecht-checkbox--html-input")
+            elif isinstance(widget, forms.Select):
+                widget.attrs.setdefault("class", "utrecht-select utrecht-select--html-select")
+            else:
+                widget.attrs.setdefault("class", "utrecht-textbox utrecht-textbox--html-input")
+            described = []
+            if field.help_text:
+                described.append(f"id_{name}_helptext")
+            if self.is_bound and name in self.errors:
+                described.append(f"id_{name}_error")
+                widget.attrs["aria-invalid"] = "true"
+            if described:
+                widget.attrs["aria-describedby"] = " ".join(described)
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        # Re-run the attribute pass now that errors are known.
+        if self.is_bound:
+            for name in self.errors:
+                if name in self.fields:
+                    widget = self.fields[name].widget
+                    widget.attrs["aria-invalid"] = "true"
+                    ids = widget.attrs.get("aria-describedby", "").split()
+                    if f"id_{name}_error" not in ids:
+                        ids.append(f"id_{name}_error")
+                    widget.attrs["aria-describedby"] = " ".join(ids)
+
+    def add_service_errors(self, exc: ValidationError) -> None:
+        """Show a service's ValidationError at the right fields."""
+        if hasattr(exc, "error_dict"):
+            for field, errors in exc.error_dict.items():
+                self.add_error(field if field in self.fields else None, errors)
+        else:
+            self.add_error(None, exc)
+
+
+class LoginForm(UtrechtForm):
+    username = forms.CharField(label=_("Gebruikersnaam"), max_length=150)
+    password = forms.CharField(label=_("Wachtwoord"), max_length=4096, strip=False, widget=forms.PasswordInput)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["username"].widget.attrs.update({"autocomplete": "username", "autocapitalize": "none"})
+        self.fields["password"].widget.attrs.update({"autocomplete": "current-password"})
+
+
+class TokenForm(UtrechtForm):
+    token = forms.CharField(
+        label=_("Code uit uw authenticator-app"),
+        help_text=_("Zes cijfers. De code verandert elke 30 seconden."),
+        max_length=8,
+        min_length=6,
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["token"].widget.attrs.update(
+            {"autocomplete": "one-time-code", "inputmode": "numeric", "pattern": "[0-9 ]*"}
+        )
+
+    def clean_token(self) -> str:
+        token = "".join(self.cleaned_data["token"].split())
+        if not token.isdigit() or len(token) not in (6, 8):
+            raise ValidationError(_("Vul de code in: zes cijfers."))
+        return token
+
+
+class RecoveryCodeForm(UtrechtForm):
+    code = forms.CharField(
+        label=_("Herstelcode"),
+        help_text=_("Een van de herstelcodes die u bij het instellen kreeg, bijvoorbeeld ABCDE-FGHJK-LMNPQ-RSTUV."),
+        max_length=40,
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["code"].widget.attrs.update({"autocomplete": "off", "autocapitalize": "characters"})
+
+
+class PasswordConfirmForm(UtrechtForm):
+    password = forms.CharField(
+        label=_("Uw wachtwoord"), max_length=4096, strip=False, widget=forms.PasswordInput
+    )
+
+
+class ChangePasswordForm(UtrechtForm):
+    old_password = forms.CharField(label=_("Huidig wachtwoord"), max_length=4096, strip=False, widget=forms.PasswordInput)
+    new_password = forms.CharField(
+        label=_("Nieuw wachtwoord"),
+        help_text=_("Minstens 12 tekens. Een zin van een paar woorden is sterk en makkelijk te onthouden."),
+        max_length=4096,
+        strip=False,
+        widget=forms.PasswordInput,
+    )
+    new_password_again = forms.CharField(label=_("Nieuw wachtwoord nog een keer"), max_length=4096, strip=False, widget=forms.PasswordInput)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("new_password") and data.get("new_password") != data.get("new_password_again"):
+            self.add_error("new_password_again", _("De twee nieuwe wachtwoorden zijn niet gelijk."))
+        return data
+
+
+class OrganisationForm(UtrechtForm):
+    name = forms.CharField(label=_("Naam"), max_length=200)
+    type = forms.ChoiceField(label=_("Soort organisatie"), choices=OrganisationType.choices)
+    region = forms.CharField(label=_("Regio"), max_length=120, required=False)
+    is_priority = forms.BooleanField(label=_("Prioriteitsgemeente"), required=False)
+    is_active = forms.BooleanField(label=_("Actief"), required=False, initial=True)
+
+
+def role_choices(*, national: bool) -> list[tuple[str, str]]:
+    return [(value, str(label)) for value, label in Role.choices if national or value != Role.NATIONAL_ADMIN]
+
+
+class UserForm(UtrechtForm):
+    organisation = forms.ModelChoiceField(
+        label=_("Organisatie"), queryset=Organisation.objects.none(), to_field_name="uuid", empty_label=None
+    )
+    username = forms.CharField(label=_("Gebruikersnaam"), max_length=150, help_text=_("Kleine letters, cijfers en . - _ (bijvoorbeeld j.jansen)."))
+    full_name = forms.CharField(label=_("Naam"), max_length=200)
+    email = forms.EmailField(label=_("E-mailadres"), required=False)
+    roles = forms.MultipleChoiceField(label=_("Rollen"), required=False, widget=forms.CheckboxSelectMultiple)
+    oidc_subject = forms.CharField(
+        label=_("SSO-kenmerk"), max_length=255, required=False,
+        help_text=_("Alleen bij inloggen via de identiteitsprovider (SSO): het kenmerk (sub) van deze persoon."),
+    )
+    password = forms.CharField(
+        label=_("Eerste wachtwoord"), max_length=4096, strip=False, widget=forms.PasswordInput,
+        help_text=_("Minstens 12 tekens. Geef het op een veilige manier door; de gebruiker stelt bij de eerste keer inloggen de tweede factor in."),
+    )
+
+    def __init__(self, *args: Any, organisations: Any, national: bool, editing: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations
+        self.fields["roles"].choices = role_choices(national=national)
+        if editing:
+            for name in ("organisation", "username", "password"):
+                del self.fields[name]
+
+
+class SetPasswordForm(UtrechtForm):
+    password = forms.CharField(
+        label=_("Nieuw wachtwoord"), max_length=4096, strip=False, widget=forms.PasswordInput,
+        help_text=_("Minstens 12 tekens. Alle sessies van deze gebruiker stoppen direct."),
+    )
+
+
+class AuditFilterForm(UtrechtForm):
+    actor = forms.UUIDField(label=_("Gebruiker (kenmerk)"), required=False)
+    event = forms.TypedChoiceField(
+        label=_("Gebeurtenis"), required=False, coerce=int, empty_value=None,
+        choices=[("", _("Alle gebeurtenissen")), *Event.choices],
+    )
+    purpose = forms.ChoiceField(label=_("Doel"), required=False, choices=[("", _("Alle doelen")), *Purpose.choices])
+    outcome = forms.ChoiceField(label=_("Resultaat"), required=False, choices=[("", _("Alle resultaten")), *Outcome.choices])
+    object_type = forms.CharField(label=_("Soort object"), required=False, max_length=64)
+    object_id = forms.CharField(label=_("Kenmerk object"), required=False, max_length=64)
+    since = forms.DateField(label=_("Vanaf datum"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(label=_("Tot en met datum"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        since, until = data.get("since"), data.get("until")
+        if since and until and since > until:
+            self.add_error("until", _("Deze datum ligt voor de begindatum."))
+        return data
+
+    @staticmethod
+    def day_start(day: dt.date | None) -> dt.datetime | None:
+        if day is None:
+            return None
+        return timezone.make_aware(dt.datetime.combine(day, dt.time.min))

@@ -1,0 +1,113 @@
+"""Request context, session lifetime and the mandatory second factor."""
+
+from __future__ import annotations
+
+import re
+import secrets
+import time
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from samenspel import audit
+from samenspel.audit.context import RequestContext, bound
+from samenspel.audit.events import Event, Outcome, Purpose
+
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9-]{8,64}$")
+LOGIN_AT = "samenspel_login_at"
+
+Handler = Callable[[HttpRequest], HttpResponse]
+
+
+class RequestContextMiddleware:
+    """Give every request an id and bind it, with the client address, to the audit log."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        incoming = request.headers.get("X-Request-ID", "")
+        request_id = incoming if _REQUEST_ID.fullmatch(incoming) else secrets.token_hex(16)
+        request.request_id = request_id  # type: ignore[attr-defined]
+        client = request.META.get("REMOTE_ADDR", "")[:45]
+        with bound(RequestContext(request_id=request_id, client_address=client)):
+            response = self.get_response(request)
+        response["X-Request-ID"] = request_id
+        return response
+
+
+class SessionLifetimeMiddleware:
+    """End sessions past their absolute lifetime; tell the user when a session expired."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if user.is_authenticated:
+            login_at = request.session.get(LOGIN_AT)
+            max_age = settings.SESSION_ABSOLUTE_HOURS * 3600
+            if not isinstance(login_at, int | float) or time.time() - login_at > max_age:
+                audit.record(
+                    Event.SESSION_EXPIRED, by=user, obj=user, purpose=Purpose.AUTHENTICATION,
+                    reason="absolute",
+                )
+                logout(request)
+                return self._to_login(request)
+        elif settings.SESSION_COOKIE_NAME in request.COOKIES and not request.session.keys():
+            # The browser still holds a session cookie the server no longer knows: it expired
+            # (idle), or it was ended by logout elsewhere or by disabling the account.
+            if request.path != reverse("web:login") and not request.path.startswith(settings.STATIC_URL):
+                audit.record(
+                    Event.SESSION_EXPIRED, by=None, purpose=Purpose.AUTHENTICATION,
+                    outcome=Outcome.FAILURE, reason="unknown_session",
+                )
+                response = self._to_login(request)
+                response.delete_cookie(settings.SESSION_COOKIE_NAME)
+                return response
+        return self.get_response(request)
+
+    @staticmethod
+    def _to_login(request: HttpRequest) -> HttpResponse:
+        messages.warning(request, _("Uw sessie is verlopen. Log opnieuw in."))
+        return HttpResponseRedirect(reverse("web:login"))
+
+
+# Paths a user may reach before the second factor is verified.
+_OPEN_PREFIXES = ("/static/", "/inloggen/", "/uitloggen/", "/taal/", "/oidc/", "/api/")
+
+
+class RequireVerifiedLoginMiddleware:
+    """Deny everything but the login pages until the second factor is verified."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path.startswith(_OPEN_PREFIXES):
+            return self.get_response(request)
+        user = request.user
+        if not user.is_authenticated:
+            return redirect_to_login(request.get_full_path(), reverse("web:login"))
+        if not user.is_verified():  # type: ignore[union-attr]
+            return HttpResponseRedirect(reverse("web:mfa"))
+        return self.get_response(request)
+
+
+class NoStoreMiddleware:
+    """Keep pages out of browser and proxy caches: they may show protected data."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if not request.path.startswith(settings.STATIC_URL):
+            response["Cache-Control"] = "no-store"
+        return response

@@ -1,0 +1,32 @@
+from django.urls import path
+
+from samenspel.web import auth, views
+
+app_name = "web"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("inloggen/", auth.login_view, name="login"),
+    path("inloggen/code/", auth.mfa_view, name="mfa"),
+    path("inloggen/herstelcode/", auth.recovery_view, name="mfa_recovery"),
+    path("inloggen/tweede-factor-instellen/", auth.mfa_enrol_view, name="mfa_enrol"),
+    path("uitloggen/", auth.logout_view, name="logout"),
+    path("oidc/callback/", auth.OIDCCallbackView.as_view(), name="oidc_callback"),
+    path("account/", views.account, name="account"),
+    path("account/herstelcodes/", views.new_recovery_codes, name="new_recovery_codes"),
+    path("beheer/organisaties/", views.organisation_list, name="organisation_list"),
+    path("beheer/organisaties/nieuw/", views.organisation_create, name="organisation_create"),
+    path("beheer/organisaties/<uuid:org_uuid>/", views.organisation_detail, name="organisation_detail"),
+    path("beheer/organisaties/<uuid:org_uuid>/wijzigen/", views.organisation_edit, name="organisation_edit"),
+    path("beheer/gebruikers/", views.user_list, name="user_list"),
+    path("beheer/gebruikers/nieuw/", views.user_create, name="user_create"),
+    path("beheer/gebruikers/<uuid:user_uuid>/", views.user_detail, name="user_detail"),
+    path("beheer/gebruikers/<uuid:user_uuid>/wijzigen/", views.user_edit, name="user_edit"),
+    path(
+        "beheer/gebruikers/<uuid:user_uuid>/<slug:action>/",
+        views.user_action,
+        name="user_action",
+    ),
+    path("logboek/", views.audit_log, name="audit_log"),
+    path("logboek/<int:seq>/", views.audit_record_detail, name="audit_record"),
+]

@@ -1,0 +1,375 @@
+"""Start page, own account, administration of organisations and users, and the audit log."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from samenspel import audit
+from samenspel.accounts import selectors, services
+from samenspel.accounts.models import Organisation, RecoveryCodeDevice, Role, User
+from samenspel.audit.events import Event, Purpose
+from samenspel.sharing import selectors as sharing_selectors
+from samenspel.sharing.policy import Action, Denied
+from samenspel.web.forms import (
+    AuditFilterForm,
+    ChangePasswordForm,
+    OrganisationForm,
+    PasswordConfirmForm,
+    SetPasswordForm,
+    UserForm,
+)
+
+
+def _me(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)  # guaranteed by RequireVerifiedLoginMiddleware
+    return user
+
+
+# --- Start page ---------------------------------------------------------------------------
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """Show a start page with a section for each role the user holds."""
+    me = _me(request)
+    roles = me.role_set
+    context: dict[str, Any] = {"roles": roles, "Role": Role}
+    if Role.FUNCTIONAL_ADMIN in roles:
+        context["user_count"] = selectors.users_visible_to(me, Action.MANAGE).count()
+    if Role.NATIONAL_ADMIN in roles:
+        context["organisation_count"] = selectors.organisations_visible_to(me).count()
+    audit.record(Event.PAGE_VIEWED, by=me, purpose=Purpose.COLLABORATION, page="home")
+    return render(request, "web/home.html", context)
+
+
+# --- Own account --------------------------------------------------------------------------
+
+
+def account(request: HttpRequest) -> HttpResponse:
+    """Show the user's own account: password, second factor, recovery codes."""
+    me = _me(request)
+    password_form = ChangePasswordForm(request.POST or None, prefix="pw")
+    if request.method == "POST" and password_form.is_valid():
+        try:
+            services.change_own_password(
+                me,
+                old_password=password_form.cleaned_data["old_password"],
+                new_password=password_form.cleaned_data["new_password"],
+            )
+        except ValidationError as exc:
+            password_form.add_service_errors(exc)
+        else:
+            update_session_auth_hash(request, me)
+            messages.success(request, _("Uw wachtwoord is gewijzigd."))
+            return redirect("web:account")
+    audit.record(Event.USER_VIEWED, by=me, obj=me, purpose=Purpose.AUTHENTICATION, page="account")
+    device = RecoveryCodeDevice.objects.filter(user=me).first()
+    return render(
+        request,
+        "web/account.html",
+        {
+            "password_form": password_form,
+            "codes_left": device.unused_count() if device else 0,
+            "codes_form": PasswordConfirmForm(prefix="codes"),
+            "me_roles": [Role(r).label for r in sorted(me.role_set)],
+        },
+        status=400 if password_form.errors else 200,
+    )
+
+
+@require_POST
+def new_recovery_codes(request: HttpRequest) -> HttpResponse:
+    """Make new recovery codes after the user confirms with their password."""
+    me = _me(request)
+    form = PasswordConfirmForm(request.POST, prefix="codes")
+    if form.is_valid() and me.check_password(form.cleaned_data["password"]):
+        codes = services.create_recovery_codes(me)
+        return render(request, "web/recovery_codes.html", {"codes": codes, "first_time": False})
+    messages.error(request, _("Uw wachtwoord klopt niet. Er zijn geen nieuwe herstelcodes gemaakt."))
+    return redirect("web:account")
+
+
+# --- Organisations ------------------------------------------------------------------------
+
+
+def organisation_list(request: HttpRequest) -> HttpResponse:
+    me = _me(request)
+    organisations = list(selectors.organisations_visible_to(me))
+    audit.record(
+        Event.ORGANISATION_LIST_VIEWED, by=me, purpose=Purpose.ADMINISTRATION, count=len(organisations)
+    )
+    return render(
+        request,
+        "web/organisation_list.html",
+        {"organisations": organisations, "can_create": me.has_role(Role.NATIONAL_ADMIN)},
+    )
+
+
+def organisation_detail(request: HttpRequest, org_uuid: uuid.UUID) -> HttpResponse:
+    me = _me(request)
+    org = selectors.get_organisation_for(me, org_uuid)
+    users = list(selectors.users_visible_to(me).filter(organisation=org))
+    audit.record(Event.ORGANISATION_VIEWED, by=me, obj=org, purpose=Purpose.ADMINISTRATION)
+    can_manage = selectors.organisations_visible_to(me, Action.MANAGE).filter(pk=org.pk).exists()
+    return render(
+        request,
+        "web/organisation_detail.html",
+        {"org": org, "users": users, "can_manage": can_manage, "can_add_users": _can_add_users(me, org)},
+    )
+
+
+def _can_add_users(me: User, org: Organisation) -> bool:
+    if not org.can_have_users:
+        return False
+    return (me.has_role(Role.FUNCTIONAL_ADMIN) and me.organisation_id == org.pk) or me.has_role(
+        Role.NATIONAL_ADMIN
+    )
+
+
+def organisation_create(request: HttpRequest) -> HttpResponse:
+    me = _me(request)
+    if not me.has_role(Role.NATIONAL_ADMIN):
+        raise Denied("accounts.organisation", "new", exists=False)
+    form = OrganisationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            org = services.create_organisation(
+                name=form.cleaned_data["name"],
+                type=form.cleaned_data["type"],
+                region=form.cleaned_data["region"],
+                is_priority=form.cleaned_data["is_priority"],
+                by=me,
+            )
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        else:
+            messages.success(request, _("De organisatie is aangemaakt."))
+            return redirect("web:organisation_detail", org_uuid=org.uuid)
+    del form.fields["is_active"]
+    return render(
+        request, "web/form_page.html",
+        {"form": form, "title": _("Nieuwe organisatie"), "submit": _("Organisatie aanmaken")},
+        status=400 if form.errors else 200,
+    )
+
+
+def organisation_edit(request: HttpRequest, org_uuid: uuid.UUID) -> HttpResponse:
+    me = _me(request)
+    org = selectors.get_organisation_for(me, org_uuid, Action.MANAGE)
+    initial = {"name": org.name, "type": org.type, "region": org.region, "is_priority": org.is_priority, "is_active": org.is_active}
+    form = OrganisationForm(request.POST or None, initial=initial)
+    form.fields["type"].disabled = True
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.change_organisation(
+                org,
+                name=form.cleaned_data["name"],
+                region=form.cleaned_data["region"],
+                is_priority=form.cleaned_data["is_priority"],
+                is_active=form.cleaned_data["is_active"],
+                by=me,
+            )
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        else:
+            messages.success(request, _("De organisatie is opgeslagen."))
+            return redirect("web:organisation_detail", org_uuid=org.uuid)
+    audit.record(Event.ORGANISATION_VIEWED, by=me, obj=org, purpose=Purpose.ADMINISTRATION, page="edit")
+    return render(
+        request, "web/form_page.html",
+        {"form": form, "title": _("Organisatie wijzigen: %(name)s") % {"name": org.name}, "submit": _("Opslaan")},
+        status=400 if form.errors else 200,
+    )
+
+
+# --- Users --------------------------------------------------------------------------------
+
+
+def user_list(request: HttpRequest) -> HttpResponse:
+    me = _me(request)
+    users = list(selectors.users_visible_to(me))
+    audit.record(Event.USER_LIST_VIEWED, by=me, purpose=Purpose.ADMINISTRATION, count=len(users))
+    return render(
+        request,
+        "web/user_list.html",
+        {"users": users, "can_create": me.has_role(Role.FUNCTIONAL_ADMIN) or me.has_role(Role.NATIONAL_ADMIN)},
+    )
+
+
+def user_detail(request: HttpRequest, user_uuid: uuid.UUID) -> HttpResponse:
+    me = _me(request)
+    person = selectors.get_user_for(me, user_uuid)
+    can_manage = selectors.users_visible_to(me, Action.MANAGE).filter(pk=person.pk).exists()
+    audit.record(Event.USER_VIEWED, by=me, obj=person, purpose=Purpose.ADMINISTRATION)
+    return render(
+        request,
+        "web/user_detail.html",
+        {
+            "person": person,
+            "roles": [Role(r).label for r in selectors.roles_of(person)],
+            "can_manage": can_manage,
+            "has_totp": services.confirmed_totp_device(person) is not None if can_manage else None,
+            "password_form": SetPasswordForm() if can_manage else None,
+        },
+    )
+
+
+def _manageable_organisations(me: User) -> Any:
+    if me.has_role(Role.NATIONAL_ADMIN):
+        return selectors.organisations_visible_to(me).filter(is_active=True)
+    return selectors.organisations_visible_to(me).filter(pk=me.organisation_id)
+
+
+def user_create(request: HttpRequest) -> HttpResponse:
+    me = _me(request)
+    if not (me.has_role(Role.FUNCTIONAL_ADMIN) or me.has_role(Role.NATIONAL_ADMIN)):
+        raise Denied("accounts.user", "new", exists=False)
+    form = UserForm(
+        request.POST or None,
+        organisations=_manageable_organisations(me),
+        national=me.has_role(Role.NATIONAL_ADMIN),
+        initial={"organisation": me.organisation.uuid},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            person = services.create_user(
+                organisation=form.cleaned_data["organisation"],
+                username=form.cleaned_data["username"],
+                full_name=form.cleaned_data["full_name"],
+                email=form.cleaned_data["email"],
+                roles=form.cleaned_data["roles"],
+                password=form.cleaned_data["password"],
+                oidc_subject=form.cleaned_data["oidc_subject"],
+                by=me,
+            )
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        else:
+            messages.success(request, _("De gebruiker is aangemaakt."))
+            return redirect("web:user_detail", user_uuid=person.uuid)
+    return render(
+        request, "web/form_page.html",
+        {"form": form, "title": _("Nieuwe gebruiker"), "submit": _("Gebruiker aanmaken")},
+        status=400 if form.errors else 200,
+    )
+
+
+def user_edit(request: HttpRequest, user_uuid: uuid.UUID) -> HttpResponse:
+    me = _me(request)
+    person = selectors.get_user_for(me, user_uuid, Action.MANAGE)
+    initial = {
+        "full_name": person.full_name,
+        "email": person.email,
+        "roles": selectors.roles_of(person),
+        "oidc_subject": person.oidc_subject,
+    }
+    form = UserForm(
+        request.POST or None, initial=initial, organisations=Organisation.objects.none(),
+        national=me.has_role(Role.NATIONAL_ADMIN), editing=True,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.change_user(
+                person,
+                full_name=form.cleaned_data["full_name"],
+                email=form.cleaned_data["email"],
+                roles=form.cleaned_data["roles"],
+                oidc_subject=form.cleaned_data["oidc_subject"],
+                by=me,
+            )
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        else:
+            messages.success(request, _("De gebruiker is opgeslagen."))
+            return redirect("web:user_detail", user_uuid=person.uuid)
+    audit.record(Event.USER_VIEWED, by=me, obj=person, purpose=Purpose.ADMINISTRATION, page="edit")
+    return render(
+        request, "web/form_page.html",
+        {"form": form, "title": _("Gebruiker wijzigen: %(name)s") % {"name": person.full_name}, "submit": _("Opslaan")},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_POST
+def user_action(request: HttpRequest, user_uuid: uuid.UUID, action: str) -> HttpResponse:
+    """Disable, enable, reset the second factor of, or set the password of a user."""
+    me = _me(request)
+    person = selectors.get_user_for(me, user_uuid, Action.MANAGE)
+    try:
+        if action == "uitschakelen":
+            services.disable_user(person, by=me)
+            messages.success(request, _("De gebruiker is uitgeschakeld. Alle sessies zijn beëindigd."))
+        elif action == "inschakelen":
+            services.enable_user(person, by=me)
+            messages.success(request, _("De gebruiker is weer ingeschakeld."))
+        elif action == "tweede-factor-opnieuw":
+            services.reset_second_factor(person, by=me)
+            messages.success(request, _("De tweede factor is verwijderd. De gebruiker stelt die opnieuw in bij de volgende keer inloggen."))
+        elif action == "wachtwoord":
+            form = SetPasswordForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError(_("Vul een nieuw wachtwoord in."))
+            services.set_password_by_admin(person, password=form.cleaned_data["password"], by=me)
+            messages.success(request, _("Het wachtwoord is ingesteld. Alle sessies van de gebruiker zijn beëindigd."))
+        else:
+            raise Denied("accounts.user", str(person.uuid), exists=True)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    return redirect("web:user_detail", user_uuid=person.uuid)
+
+
+# --- Audit log ----------------------------------------------------------------------------
+
+
+def audit_log(request: HttpRequest) -> HttpResponse:
+    """Let the privacy officer browse and filter the log: who saw what, when, why."""
+    me = _me(request)
+    if not me.has_role(Role.PRIVACY_OFFICER):
+        raise Denied("audit.auditevent", "log", exists=True)
+    form = AuditFilterForm(request.GET or None)
+    filters = sharing_selectors.AuditFilter()
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        until = AuditFilterForm.day_start(data["until"])
+        filters = sharing_selectors.AuditFilter(
+            actor_uuid=str(data["actor"] or ""),
+            event=data["event"],
+            object_type=data["object_type"],
+            object_id=data["object_id"],
+            purpose=data["purpose"],
+            outcome=data["outcome"],
+            since=AuditFilterForm.day_start(data["since"]),
+            until=until + dt.timedelta(days=1) if until else None,
+        )
+    qs = sharing_selectors.audit_events_visible_to(me, filters)
+    page = Paginator(qs, 50).get_page(request.GET.get("pagina"))
+    audit.record(
+        Event.AUDIT_LOG_VIEWED, by=me, purpose=Purpose.AUDIT_REVIEW,
+        page_number=page.number, event_filter=filters.event, object_id=filters.object_id or None,
+    )
+    query = request.GET.copy()
+    query.pop("pagina", None)
+    return render(
+        request, "web/audit_log.html",
+        {"form": form, "page": page, "query": query.urlencode()},
+        status=400 if form.errors else 200,
+    )
+
+
+def audit_record_detail(request: HttpRequest, seq: int) -> HttpResponse:
+    me = _me(request)
+    record = sharing_selectors.get_audit_event_for(me, seq)
+    audit.record(Event.AUDIT_RECORD_VIEWED, by=me, purpose=Purpose.AUDIT_REVIEW, record=seq)
+    return render(request, "web/audit_record.html", {"record": record})
