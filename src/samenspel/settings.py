@@ -272,22 +272,29 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+if not PRODUCTION:
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns when it is missing
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = False
 MEDIA_ROOT = DATA_DIR / "uploads"
 
-EMAIL_BACKEND = env_str(
+_mail_backend = env_str(
     "SAMENSPEL_EMAIL_BACKEND",
     "django.core.mail.backends.smtp.EmailBackend"
     if PRODUCTION
     else "django.core.mail.backends.console.EmailBackend",
 )
-EMAIL_HOST = env_str("SAMENSPEL_EMAIL_HOST", "localhost")
-EMAIL_PORT = env_int("SAMENSPEL_EMAIL_PORT", default=25, minimum=1)
-EMAIL_HOST_USER = env_str("SAMENSPEL_EMAIL_USER")
-EMAIL_HOST_PASSWORD = env_secret("SAMENSPEL_EMAIL_PASSWORD")
-EMAIL_USE_TLS = env_bool("SAMENSPEL_EMAIL_USE_TLS", default=False)
-EMAIL_TIMEOUT = 10
+_mail_options: dict[str, object] = {}
+if _mail_backend.endswith("smtp.EmailBackend"):
+    _mail_options = {
+        "host": env_str("SAMENSPEL_EMAIL_HOST", "localhost"),
+        "port": env_int("SAMENSPEL_EMAIL_PORT", default=25, minimum=1),
+        "username": env_str("SAMENSPEL_EMAIL_USER"),
+        "password": env_secret("SAMENSPEL_EMAIL_PASSWORD"),
+        "use_tls": env_bool("SAMENSPEL_EMAIL_USE_TLS", default=False),
+        "timeout": 10,
+    }
+MAILERS = {"default": {"BACKEND": _mail_backend, "OPTIONS": _mail_options}}
 DEFAULT_FROM_EMAIL = env_str("SAMENSPEL_EMAIL_FROM", "samenspel@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

@@ -1,0 +1,128 @@
+"""Personas and builders shared by the tests. Builders call services, so audit rows exist."""
+
+from __future__ import annotations
+
+import itertools
+import time
+from dataclasses import dataclass
+
+from django.test import Client
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from samenspel.accounts import services
+from samenspel.accounts.models import Organisation, OrganisationType, Role, User
+
+PASSWORD = "correct horse battery staple"  # noqa: S105 - test fixture
+_counter = itertools.count(1)
+
+
+def make_organisation(
+    name: str | None = None,
+    *,
+    type: OrganisationType = OrganisationType.MUNICIPALITY,
+    region: str = "Rijnmond",
+    is_priority: bool = False,
+    is_operator: bool = False,
+) -> Organisation:
+    """Create an organisation directly: there is no national administrator yet to do it."""
+    return Organisation.objects.create(
+        name=name or f"Organisatie {next(_counter)}",
+        type=type,
+        region=region,
+        is_priority=is_priority,
+        is_operator=is_operator,
+    )
+
+
+def make_user(
+    organisation: Organisation,
+    *roles: Role,
+    username: str | None = None,
+    full_name: str | None = None,
+    with_totp: bool = True,
+    by: User | None = None,
+) -> User:
+    """Create a user through the service, with a confirmed TOTP device unless told otherwise."""
+    n = next(_counter)
+    user = services.create_user(
+        organisation=organisation,
+        username=username or f"user{n}",
+        full_name=full_name or f"Gebruiker {n}",
+        roles=[r.value for r in roles],
+        password=PASSWORD,
+        by=by,
+    )
+    if with_totp:
+        TOTPDevice.objects.create(user=user, name="TOTP", confirmed=True)
+    return user
+
+
+def current_code(user: User, *, offset_steps: int = 0) -> str:
+    """Return the TOTP code a user's app would show now (or `offset_steps` steps later)."""
+    device = TOTPDevice.objects.get(user=user, confirmed=True)
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = time.time() + offset_steps * device.step
+    return f"{totp.token():0{device.digits}d}"
+
+
+def log_in(client: Client, user: User, *, password: str = PASSWORD) -> None:
+    """Log in through the real pages: password, then the TOTP code."""
+    response = client.post("/inloggen/", {"username": user.username, "password": password})
+    assert response.status_code == 302, response.content[:500]
+    response = client.post("/inloggen/code/", {"token": current_code(user)})
+    assert response.status_code == 302, response.content[:500]
+
+
+@dataclass
+class Cast:
+    """The personas of the style guide, in two municipalities and their partners."""
+
+    municipality_a: Organisation
+    municipality_b: Organisation
+    police: Organisation
+    om: Organisation
+    nctv: Organisation
+    care: Organisation
+    case_manager: User  # case director of municipality A
+    adviser: User  # security adviser of municipality A
+    mayor: User  # mayor of municipality A
+    admin_a: User  # functional administrator of municipality A
+    privacy_officer: User  # FG of municipality A (the operator)
+    police_officer: User
+    prosecutor: User
+    care_worker: User
+    nctv_adviser: User
+    national_admin: User
+    outsider: User  # case director of municipality B
+    admin_b: User
+
+
+def make_cast() -> Cast:
+    """Create the standard personas."""
+    a = make_organisation("Gemeente A", is_priority=True, is_operator=True)
+    b = make_organisation("Gemeente B")
+    police = make_organisation("Politie Eenheid", type=OrganisationType.POLICE)
+    om = make_organisation("Parket", type=OrganisationType.OM)
+    nctv = make_organisation("NCTV", type=OrganisationType.NCTV, region="")
+    care = make_organisation("GGZ", type=OrganisationType.CARE_PARTNER)
+    return Cast(
+        municipality_a=a,
+        municipality_b=b,
+        police=police,
+        om=om,
+        nctv=nctv,
+        care=care,
+        case_manager=make_user(a, Role.CASE_DIRECTOR, username="casemanager", full_name="Carla Casus"),
+        adviser=make_user(a, Role.SECURITY_ADVISER, username="adviser", full_name="Adam Advies"),
+        mayor=make_user(a, Role.MAYOR, username="mayor", full_name="Marga Burgemeester"),
+        admin_a=make_user(a, Role.FUNCTIONAL_ADMIN, username="admin.a", full_name="Anton Beheer"),
+        privacy_officer=make_user(a, Role.PRIVACY_OFFICER, username="fg.a", full_name="Fenna FG"),
+        police_officer=make_user(police, Role.PARTNER_LIAISON, username="police", full_name="Paul Politie"),
+        prosecutor=make_user(om, Role.PARTNER_LIAISON, username="prosecutor", full_name="Olaf Officier"),
+        care_worker=make_user(care, Role.PARTNER_LIAISON, username="care", full_name="Zeynep Zorg"),
+        nctv_adviser=make_user(nctv, Role.PARTNER_LIAISON, username="nctv", full_name="Nadia NCTV"),
+        national_admin=make_user(nctv, Role.NATIONAL_ADMIN, username="national", full_name="Lotte Landelijk"),
+        outsider=make_user(b, Role.CASE_DIRECTOR, username="outsider", full_name="Bob Buiten"),
+        admin_b=make_user(b, Role.FUNCTIONAL_ADMIN, username="admin.b", full_name="Berta Beheer"),
+    )
