@@ -126,3 +126,21 @@ def make_cast() -> Cast:
         outsider=make_user(b, Role.CASE_DIRECTOR, username="outsider", full_name="Bob Buiten"),
         admin_b=make_user(b, Role.FUNCTIONAL_ADMIN, username="admin.b", full_name="Berta Beheer"),
     )
+
+
+def force_verified_login(client: Client, user: User) -> None:
+    """Log a user in with a verified second factor without the login pages (fast, for policy tests)."""
+    import time as _time  # noqa: PLC0415
+
+    from django_otp import DEVICE_ID_SESSION_KEY  # noqa: PLC0415
+
+    from samenspel.web.middleware import LOGIN_AT  # noqa: PLC0415
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="TOTP", confirmed=True)
+    client.force_login(user, backend="samenspel.accounts.backends.PasswordBackend")
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session[LOGIN_AT] = _time.time()
+    session.save()
