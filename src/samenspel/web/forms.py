@@ -30,9 +30,6 @@ class UtrechtForm(forms.Form):
             described = []
             if field.help_text:
                 described.append(f"id_{name}_helptext")
-            if self.is_bound and name in self.errors:
-                described.append(f"id_{name}_error")
-                widget.attrs["aria-invalid"] = "true"
             if described:
                 widget.attrs["aria-describedby"] = " ".join(described)
 
