@@ -157,6 +157,7 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("De organisatie is aangemaakt."))
             return redirect("web:organisation_detail", org_uuid=org.uuid)
     del form.fields["is_active"]
+    audit.record(Event.PAGE_VIEWED, by=me, purpose=Purpose.ADMINISTRATION, page="organisation_create")
     return render(
         request, "web/form_page.html",
         {"form": form, "title": _("Nieuwe organisatie"), "submit": _("Organisatie aanmaken")},
@@ -258,6 +259,7 @@ def user_create(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("De gebruiker is aangemaakt."))
             return redirect("web:user_detail", user_uuid=person.uuid)
+    audit.record(Event.PAGE_VIEWED, by=me, purpose=Purpose.ADMINISTRATION, page="user_create")
     return render(
         request, "web/form_page.html",
         {"form": form, "title": _("Nieuwe gebruiker"), "submit": _("Gebruiker aanmaken")},

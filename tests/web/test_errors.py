@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+from django.test import Client, override_settings
+
+from samenspel.audit.events import Event
+from samenspel.audit.models import AuditEvent
+from samenspel.testing import Cast, force_verified_login
+
+
+def test_unknown_url_gets_a_dutch_404_and_an_audit_record(cast: Cast, client: Client) -> None:
+    force_verified_login(client, cast.case_manager)
+    response = client.get("/bestaat-niet/")
+    assert response.status_code == 404
+    assert "Pagina niet gevonden" in response.content.decode()
+    row = AuditEvent.objects.filter(event=Event.NOT_FOUND).latest("seq")
+    assert row.actor == cast.case_manager
+    assert row.details == {"path": "/bestaat-niet/"}
+
+
+def test_csrf_failure_gets_a_dutch_page_and_an_audit_record(cast: Cast) -> None:
+    client = Client(enforce_csrf_checks=True, REMOTE_ADDR="127.0.0.1")
+    response = client.post("/inloggen/", {"username": "casemanager", "password": "x"})
+    assert response.status_code == 403
+    assert "Het formulier is verlopen" in response.content.decode()
+    assert AuditEvent.objects.filter(event=Event.CSRF_FAILED).exists()
+
+
+@override_settings(DATA_UPLOAD_MAX_MEMORY_SIZE=2048)
+def test_oversized_request_gets_a_dutch_400_and_an_audit_record(cast: Cast, client: Client) -> None:
+    force_verified_login(client, cast.admin_a)
+    response = client.post("/beheer/gebruikers/nieuw/", {"full_name": "x" * 10_000})
+    assert response.status_code == 400
+    assert "Dit verzoek kunnen we niet verwerken" in response.content.decode()
+    assert AuditEvent.objects.filter(event=Event.BAD_REQUEST).exists()
+
+
+@override_settings(ROOT_URLCONF="tests.web.errors_urls")
+def test_a_bug_gets_a_dutch_500_that_names_the_request(cast: Cast) -> None:
+    client = Client(raise_request_exception=False, REMOTE_ADDR="127.0.0.1")
+    force_verified_login(client, cast.case_manager)
+    response = client.get("/kapot/", HTTP_X_REQUEST_ID="req-12345678")
+    body = response.content.decode()
+    assert response.status_code == 500
+    assert "Er ging iets mis" in body
+    assert "req-12345678" in body
+    assert "Traceback" not in body
+    assert AuditEvent.objects.filter(event=Event.SERVER_ERROR, request_id="req-12345678").exists()
+
+
+def test_every_page_forbids_framing_and_caching_and_has_a_csp(cast: Cast, client: Client) -> None:
+    force_verified_login(client, cast.case_manager)
+    response = client.get("/")
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["Cache-Control"] == "no-store"
+    csp = response["Content-Security-Policy"]
+    assert "default-src 'self'" in csp
+    assert "script-src 'self' 'nonce-" in csp
+    assert "frame-ancestors 'none'" in csp
+    body = response.content.decode()
+    assert "style=" not in body
+    assert "<script>" not in body
