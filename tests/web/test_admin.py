@@ -216,3 +216,30 @@ def test_audit_log_filters_by_event(cast: Cast) -> None:
     bad = client.get("/logboek/", {"since": "2026-12-01", "until": "2026-11-01"})
     assert bad.status_code == 400
     assert "Deze datum ligt voor de begindatum." in bad.content.decode()
+
+
+def test_privacy_officer_exports_the_filtered_log_as_csv(cast: Cast) -> None:
+    client = _client_for(cast.privacy_officer)
+    response = client.get("/logboek/export.csv", {"event": int(Event.USER_CREATED)})
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    lines = b"".join(response.streaming_content).decode().splitlines()
+    assert lines[0].startswith("seq,occurred_at_utc,event,")
+    assert len(lines) > 1
+    assert all(",303," in line for line in lines[1:])
+    row = AuditEvent.objects.get(event=Event.AUDIT_EXPORTED, actor=cast.privacy_officer)
+    assert row.details["count"] == len(lines) - 1
+    assert _client_for(cast.admin_a).get("/logboek/export.csv").status_code == 404
+
+
+def test_export_neutralises_spreadsheet_formulas(cast: Cast) -> None:
+    from samenspel.accounts import services
+
+    services.change_user(
+        cast.case_manager, full_name="=HYPERLINK(1)", email="", roles=["case_director"], by=cast.admin_a
+    )
+    client = _client_for(cast.case_manager)
+    client.get("/")
+    body = b"".join(_client_for(cast.privacy_officer).get("/logboek/export.csv").streaming_content).decode()
+    assert "'=HYPERLINK(1)" in body
+    assert ",=HYPERLINK" not in body

@@ -26,6 +26,7 @@ ROUTES: dict[str, tuple[str | None, Callable[[Cast], dict[str, Any]]]] = {
     "web:user_edit": ("admin_a", lambda c: {"user_uuid": c.case_manager.uuid}),
     "web:audit_log": ("privacy_officer", lambda c: {}),
     "web:audit_record": ("privacy_officer", lambda c: {"seq": 1}),
+    "web:audit_export": ("privacy_officer", lambda c: {}),
     "api:list_organisations": ("admin_a", lambda c: {}),
     "api:get_organisation": ("admin_a", lambda c: {"org_uuid": c.municipality_a.uuid}),
     "api:list_users": ("admin_a", lambda c: {}),

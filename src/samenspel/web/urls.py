@@ -28,5 +28,6 @@ urlpatterns = [
         name="user_action",
     ),
     path("logboek/", views.audit_log, name="audit_log"),
+    path("logboek/export.csv", views.audit_export, name="audit_export"),
     path("logboek/<int:seq>/", views.audit_record_detail, name="audit_record"),
 ]

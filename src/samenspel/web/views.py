@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
+import json
 import uuid
 from typing import Any
 
@@ -10,8 +13,9 @@ from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -335,26 +339,34 @@ def user_action(request: HttpRequest, user_uuid: uuid.UUID, action: str) -> Http
 # --- Audit log ----------------------------------------------------------------------------
 
 
+def _audit_filters(form: AuditFilterForm) -> sharing_selectors.AuditFilter:
+    if not (form.is_bound and form.is_valid()):
+        return sharing_selectors.AuditFilter()
+    data = form.cleaned_data
+    until = AuditFilterForm.day_start(data["until"])
+    return sharing_selectors.AuditFilter(
+        actor_uuid=str(data["actor"] or ""),
+        event=data["event"],
+        object_type=data["object_type"],
+        object_id=data["object_id"],
+        purpose=data["purpose"],
+        outcome=data["outcome"],
+        since=AuditFilterForm.day_start(data["since"]),
+        until=until + dt.timedelta(days=1) if until else None,
+    )
+
+
+def _require_privacy_officer(me: User) -> None:
+    if not me.has_role(Role.PRIVACY_OFFICER):
+        raise Denied("audit.auditevent", "log", exists=True)
+
+
 def audit_log(request: HttpRequest) -> HttpResponse:
     """Let the privacy officer browse and filter the log: who saw what, when, why."""
     me = _me(request)
-    if not me.has_role(Role.PRIVACY_OFFICER):
-        raise Denied("audit.auditevent", "log", exists=True)
+    _require_privacy_officer(me)
     form = AuditFilterForm(request.GET or None)
-    filters = sharing_selectors.AuditFilter()
-    if form.is_bound and form.is_valid():
-        data = form.cleaned_data
-        until = AuditFilterForm.day_start(data["until"])
-        filters = sharing_selectors.AuditFilter(
-            actor_uuid=str(data["actor"] or ""),
-            event=data["event"],
-            object_type=data["object_type"],
-            object_id=data["object_id"],
-            purpose=data["purpose"],
-            outcome=data["outcome"],
-            since=AuditFilterForm.day_start(data["since"]),
-            until=until + dt.timedelta(days=1) if until else None,
-        )
+    filters = _audit_filters(form)
     qs = sharing_selectors.audit_events_visible_to(me, filters)
     page = Paginator(qs, 50).get_page(request.GET.get("pagina"))
     audit.record(
@@ -368,6 +380,65 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         {"form": form, "page": page, "query": query.urlencode()},
         status=400 if form.errors else 200,
     )
+
+
+EXPORT_LIMIT = 100_000
+EXPORT_COLUMNS = [
+    "seq", "occurred_at_utc", "event", "event_label", "outcome", "actor", "actor_name",
+    "actor_organisation", "actor_roles", "object_type", "object_id", "purpose",
+    "request_id", "client_address", "details", "hash",
+]
+
+
+def _csv_safe(value: object) -> str:
+    """Neutralise spreadsheet formulas (CSV injection) in exported cells."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def audit_export(request: HttpRequest) -> HttpResponse:
+    """Export the filtered log as CSV for the privacy officer (at most EXPORT_LIMIT rows)."""
+    me = _me(request)
+    _require_privacy_officer(me)
+    form = AuditFilterForm(request.GET or None)
+    if form.is_bound and not form.is_valid():
+        messages.error(request, _("De filters zijn niet goed ingevuld. Er is niets geëxporteerd."))
+        return redirect("web:audit_log")
+    filters = _audit_filters(form)
+    qs = sharing_selectors.audit_events_visible_to(me, filters)[:EXPORT_LIMIT]
+    count = qs.count()
+    audit.record(
+        Event.AUDIT_EXPORTED, by=me, purpose=Purpose.AUDIT_REVIEW, count=count,
+        event_filter=filters.event, object_id=filters.object_id or None,
+    )
+
+    def rows() -> Any:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(EXPORT_COLUMNS)
+        for r in qs.iterator(chunk_size=2000):
+            writer.writerow(
+                _csv_safe(v)
+                for v in (
+                    r.seq, r.occurred_at.astimezone(dt.UTC).isoformat(), r.event,
+                    Event(r.event).label, r.outcome, r.actor.uuid if r.actor else "",
+                    r.actor.full_name if r.actor else "",
+                    r.actor_organisation.name if r.actor_organisation else "",
+                    " ".join(r.actor_roles), r.object_type, r.object_id, r.purpose,
+                    r.request_id, r.client_address,
+                    json.dumps(r.details, sort_keys=True), r.hash,
+                )
+            )
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate(0)
+        if buffer.getvalue():
+            yield buffer.getvalue()
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
+    response["Content-Disposition"] = f'attachment; filename="logboek-{stamp}.csv"'
+    return response
 
 
 def audit_record_detail(request: HttpRequest, seq: int) -> HttpResponse:
