@@ -6,7 +6,7 @@ import tempfile
 os.environ.setdefault("SAMENSPEL_ENV", "test")
 os.environ.setdefault("SAMENSPEL_DATA_DIR", tempfile.mkdtemp(prefix="samenspel-test-"))
 
-from samenspel.settings import *  # noqa: E402, F403
+from samenspel.settings import *  # noqa: F403
 
 # Argon2 costs ~0.1 s a hash; tests create many users. test_settings checks production uses argon2.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -12,8 +12,6 @@ def main(argv: list[str] | None = None) -> None:
     if len(args) > 1 and args[1] in ("demo", "democode"):
         # The demo generates its own secrets in the data folder and serves on loopback.
         os.environ.setdefault("SAMENSPEL_ENV", "demo")
-    if sys.version_info < (3, 12):  # pragma: no cover - guarded by requires-python too
-        sys.exit("Samenspel needs Python 3.12 or newer.")
     from django.core.management import execute_from_command_line
 
     args[0] = "samenspel"

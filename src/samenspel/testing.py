@@ -13,7 +13,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from samenspel.accounts import services
 from samenspel.accounts.models import Organisation, OrganisationType, Role, User
 
-PASSWORD = "correct horse battery staple"  # noqa: S105 - test fixture
+PASSWORD = "correct horse battery staple"
 _counter = itertools.count(1)
 
 
@@ -113,28 +113,36 @@ def make_cast() -> Cast:
         om=om,
         nctv=nctv,
         care=care,
-        case_manager=make_user(a, Role.CASE_DIRECTOR, username="casemanager", full_name="Carla Casus"),
+        case_manager=make_user(
+            a, Role.CASE_DIRECTOR, username="casemanager", full_name="Carla Casus"
+        ),
         adviser=make_user(a, Role.SECURITY_ADVISER, username="adviser", full_name="Adam Advies"),
         mayor=make_user(a, Role.MAYOR, username="mayor", full_name="Marga Burgemeester"),
         admin_a=make_user(a, Role.FUNCTIONAL_ADMIN, username="admin.a", full_name="Anton Beheer"),
         privacy_officer=make_user(a, Role.PRIVACY_OFFICER, username="fg.a", full_name="Fenna FG"),
-        police_officer=make_user(police, Role.PARTNER_LIAISON, username="police", full_name="Paul Politie"),
-        prosecutor=make_user(om, Role.PARTNER_LIAISON, username="prosecutor", full_name="Olaf Officier"),
+        police_officer=make_user(
+            police, Role.PARTNER_LIAISON, username="police", full_name="Paul Politie"
+        ),
+        prosecutor=make_user(
+            om, Role.PARTNER_LIAISON, username="prosecutor", full_name="Olaf Officier"
+        ),
         care_worker=make_user(care, Role.PARTNER_LIAISON, username="care", full_name="Zeynep Zorg"),
         nctv_adviser=make_user(nctv, Role.PARTNER_LIAISON, username="nctv", full_name="Nadia NCTV"),
-        national_admin=make_user(nctv, Role.NATIONAL_ADMIN, username="national", full_name="Lotte Landelijk"),
+        national_admin=make_user(
+            nctv, Role.NATIONAL_ADMIN, username="national", full_name="Lotte Landelijk"
+        ),
         outsider=make_user(b, Role.CASE_DIRECTOR, username="outsider", full_name="Bob Buiten"),
         admin_b=make_user(b, Role.FUNCTIONAL_ADMIN, username="admin.b", full_name="Berta Beheer"),
     )
 
 
 def force_verified_login(client: Client, user: User) -> None:
-    """Log a user in with a verified second factor without the login pages (fast, for policy tests)."""
-    import time as _time  # noqa: PLC0415
+    """Log a user in with a verified second factor, skipping the login pages (fast)."""
+    import time as _time
 
-    from django_otp import DEVICE_ID_SESSION_KEY  # noqa: PLC0415
+    from django_otp import DEVICE_ID_SESSION_KEY
 
-    from samenspel.web.middleware import LOGIN_AT  # noqa: PLC0415
+    from samenspel.web.middleware import LOGIN_AT
 
     device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
     if device is None:

@@ -1,4 +1,4 @@
-"""For random users and random objects, an object is visible through every route iff the policy says so."""
+"""For random users and objects: visible through every route iff the policy says so."""
 
 from __future__ import annotations
 
@@ -119,7 +119,9 @@ class PolicyPropertyTest(TestCase):
                 obj=users[object_i] if object_i is not None else None,
                 purpose=Purpose.ADMINISTRATION,
             )
-        viewers = list(User.objects.select_related("organisation").filter(pk__in=[u.pk for u in users]))
+        viewers = list(
+            User.objects.select_related("organisation").filter(pk__in=[u.pk for u in users])
+        )
         all_orgs = list(Organisation.objects.all())
         all_users = list(User.objects.all())
         all_events = list(sharing_selectors.audit_selectors.unfiltered_events())
@@ -127,10 +129,14 @@ class PolicyPropertyTest(TestCase):
         for viewer in viewers:
             for action in Action:
                 expected = {o.pk for o in all_orgs if oracle_org(viewer, o, action)}
-                got = set(visible(viewer, Organisation.objects.all(), action).values_list("pk", flat=True))
+                got = set(
+                    visible(viewer, Organisation.objects.all(), action).values_list("pk", flat=True)
+                )
                 assert got == expected, (viewer, action)
                 expected_users = {u.pk for u in all_users if oracle_user(viewer, u, action)}
-                got_users = set(visible(viewer, User.objects.all(), action).values_list("pk", flat=True))
+                got_users = set(
+                    visible(viewer, User.objects.all(), action).values_list("pk", flat=True)
+                )
                 assert got_users == expected_users, (viewer, action)
             expected_events = {e.seq for e in all_events if oracle_event(viewer, e)}
             got_events = set(
@@ -146,7 +152,9 @@ class PolicyPropertyTest(TestCase):
             api_orgs = {o["uuid"] for o in client.get("/api/v1/organisations").json()}
             for org in all_orgs:
                 allowed = can(viewer, Action.VIEW, org)
-                assert allowed == (org.pk in {o.pk for o in all_orgs if oracle_org(viewer, o, Action.VIEW)})
+                assert allowed == (
+                    org.pk in {o.pk for o in all_orgs if oracle_org(viewer, o, Action.VIEW)}
+                )
                 page = client.get(f"/beheer/organisaties/{org.uuid}/")
                 api = client.get(f"/api/v1/organisations/{org.uuid}")
                 assert page.status_code == (200 if allowed else 404)

@@ -124,7 +124,9 @@ def test_disabling_a_user_ends_their_sessions_at_once(cast: Cast) -> None:
     response = admin.post(f"/beheer/gebruikers/{cast.case_manager.uuid}/uitschakelen/")
     assert response.status_code == 302
     assert victim.get("/").status_code == 302
-    assert AuditEvent.objects.filter(event=Event.USER_DISABLED, object_id=str(cast.case_manager.uuid)).exists()
+    assert AuditEvent.objects.filter(
+        event=Event.USER_DISABLED, object_id=str(cast.case_manager.uuid)
+    ).exists()
     # A disabled user cannot log in again, and gets the same answer as a wrong password.
     again = Client(REMOTE_ADDR="127.0.0.1")
     response = again.post("/inloggen/", {"username": "casemanager", "password": PASSWORD})
@@ -158,7 +160,9 @@ def test_national_admin_creates_an_organisation(cast: Cast) -> None:
     assert response.status_code == 302
     org = Organisation.objects.get(name="Gemeente C")
     assert org.is_priority
-    assert AuditEvent.objects.filter(event=Event.ORGANISATION_CREATED, actor=cast.national_admin).exists()
+    assert AuditEvent.objects.filter(
+        event=Event.ORGANISATION_CREATED, actor=cast.national_admin
+    ).exists()
 
 
 def test_priority_flag_only_for_municipalities(cast: Cast) -> None:
@@ -175,7 +179,9 @@ def test_priority_flag_only_for_municipalities(cast: Cast) -> None:
 def test_functional_admin_cannot_create_or_edit_organisations(cast: Cast) -> None:
     client = _client_for(cast.admin_a)
     assert client.get("/beheer/organisaties/nieuw/").status_code == 404
-    assert client.get(f"/beheer/organisaties/{cast.municipality_a.uuid}/wijzigen/").status_code == 404
+    assert (
+        client.get(f"/beheer/organisaties/{cast.municipality_a.uuid}/wijzigen/").status_code == 404
+    )
     assert client.get(f"/beheer/organisaties/{cast.municipality_a.uuid}/").status_code == 200
 
 
@@ -236,10 +242,16 @@ def test_export_neutralises_spreadsheet_formulas(cast: Cast) -> None:
     from samenspel.accounts import services
 
     services.change_user(
-        cast.case_manager, full_name="=HYPERLINK(1)", email="", roles=["case_director"], by=cast.admin_a
+        cast.case_manager,
+        full_name="=HYPERLINK(1)",
+        email="",
+        roles=["case_director"],
+        by=cast.admin_a,
     )
     client = _client_for(cast.case_manager)
     client.get("/")
-    body = b"".join(_client_for(cast.privacy_officer).get("/logboek/export.csv").streaming_content).decode()
+    body = b"".join(
+        _client_for(cast.privacy_officer).get("/logboek/export.csv").streaming_content
+    ).decode()
     assert "'=HYPERLINK(1)" in body
     assert ",=HYPERLINK" not in body

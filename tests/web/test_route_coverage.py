@@ -91,7 +91,13 @@ def test_every_page_needs_a_verified_login(cast: Cast) -> None:
         anonymous = Client(REMOTE_ADDR="127.0.0.1").get(url)
         assert anonymous.status_code in (302, 401), name
         half = Client(REMOTE_ADDR="127.0.0.1")
-        half.post("/inloggen/", {"username": getattr(cast, persona).username, "password": "correct horse battery staple"})
+        half.post(
+            "/inloggen/",
+            {
+                "username": getattr(cast, persona).username,
+                "password": "correct horse battery staple",
+            },
+        )
         response = half.get(url)
         assert response.status_code in (302, 401), name
         if response.status_code == 302:

@@ -32,13 +32,15 @@ def test_logout_needs_a_post(cast: Cast, client: Client) -> None:
 
 def test_idle_session_expires_with_a_clear_message(cast: Cast, client: Client) -> None:
     log_in(client, cast.case_manager)
-    # The server forgets idle sessions (SESSION_COOKIE_AGE = idle minutes, renewed on every request).
+    # The server forgets idle sessions (SESSION_COOKIE_AGE: idle minutes, renewed per request).
     from django.contrib.sessions.models import Session
 
     Session.objects.all().delete()
     response = client.get("/", follow=True)
     assert "Uw sessie is verlopen. Log opnieuw in." in response.content.decode()
-    assert AuditEvent.objects.filter(event=Event.SESSION_EXPIRED, details__reason="unknown_session").exists()
+    assert AuditEvent.objects.filter(
+        event=Event.SESSION_EXPIRED, details__reason="unknown_session"
+    ).exists()
 
 
 def test_idle_timeout_defaults_to_fifteen_minutes() -> None:
@@ -77,8 +79,12 @@ def _strip_tokens(html: str) -> str:
 
 
 def test_unknown_user_and_wrong_password_get_the_same_answer(cast: Cast) -> None:
-    unknown = Client(REMOTE_ADDR="127.0.0.1").post("/inloggen/", {"username": "niemand", "password": "x" * 12})
-    wrong = Client(REMOTE_ADDR="127.0.0.1").post("/inloggen/", {"username": "casemanager", "password": "x" * 12})
+    unknown = Client(REMOTE_ADDR="127.0.0.1").post(
+        "/inloggen/", {"username": "niemand", "password": "x" * 12}
+    )
+    wrong = Client(REMOTE_ADDR="127.0.0.1").post(
+        "/inloggen/", {"username": "casemanager", "password": "x" * 12}
+    )
     assert unknown.status_code == wrong.status_code == 400
     assert _strip_tokens(unknown.content.decode()) == _strip_tokens(wrong.content.decode())
     failed = AuditEvent.objects.filter(event=Event.LOGIN_FAILED)
@@ -91,7 +97,10 @@ def test_unknown_user_and_wrong_password_get_the_same_answer(cast: Cast) -> None
 def test_lockout_after_repeated_failures_with_a_dutch_message(cast: Cast) -> None:
     client = Client(REMOTE_ADDR="10.9.9.9")
     for _ in range(2):
-        assert client.post("/inloggen/", {"username": "casemanager", "password": "fout"}).status_code == 400
+        assert (
+            client.post("/inloggen/", {"username": "casemanager", "password": "fout"}).status_code
+            == 400
+        )
     locked = client.post("/inloggen/", {"username": "casemanager", "password": "fout"})
     assert locked.status_code == 429
     assert "Te veel pogingen" in locked.content.decode()
@@ -101,7 +110,10 @@ def test_lockout_after_repeated_failures_with_a_dutch_message(cast: Cast) -> Non
     assert AuditEvent.objects.filter(event=Event.LOGIN_LOCKED_OUT).exists()
     # Another address is not locked out: a third party cannot lock somebody out from elsewhere.
     elsewhere = Client(REMOTE_ADDR="10.8.8.8")
-    assert elsewhere.post("/inloggen/", {"username": "casemanager", "password": PASSWORD}).status_code == 302
+    assert (
+        elsewhere.post("/inloggen/", {"username": "casemanager", "password": PASSWORD}).status_code
+        == 302
+    )
 
 
 def test_wrong_code_is_refused_and_audited(cast: Cast, client: Client) -> None:
@@ -127,7 +139,10 @@ def test_recovery_code_works_once(cast: Cast) -> None:
     second.post("/inloggen/", {"username": "casemanager", "password": PASSWORD})
     response = second.post("/inloggen/herstelcode/", {"code": codes[0]})
     assert response.status_code == 400
-    assert AuditEvent.objects.filter(event=Event.RECOVERY_CODE_USED, actor=cast.case_manager).count() == 1
+    assert (
+        AuditEvent.objects.filter(event=Event.RECOVERY_CODE_USED, actor=cast.case_manager).count()
+        == 1
+    )
 
 
 def test_recovery_codes_are_stored_only_as_hashes(cast: Cast) -> None:
@@ -144,8 +159,8 @@ def test_first_login_enrols_totp_with_a_qr_code(cast: Cast, client: Client) -> N
     from django_otp.oath import TOTP
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    from samenspel.testing import make_user
     from samenspel.accounts.models import Role
+    from samenspel.testing import make_user
 
     newbie = make_user(cast.municipality_a, Role.CASE_DIRECTOR, username="newbie", with_totp=False)
     response = client.post("/inloggen/", {"username": "newbie", "password": PASSWORD})

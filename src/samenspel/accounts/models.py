@@ -62,7 +62,9 @@ class Organisation(models.Model):
         _("regio"),
         max_length=120,
         blank=True,
-        help_text=_("Veiligheidsregio of werkgebied, bijvoorbeeld van het Zorg- en Veiligheidshuis."),
+        help_text=_(
+            "Veiligheidsregio of werkgebied, bijvoorbeeld van het Zorg- en Veiligheidshuis."
+        ),
     )
     is_operator = models.BooleanField(
         _("beheerorganisatie"),

@@ -21,7 +21,9 @@ def organisation_directory(user: Any) -> QuerySet[Organisation]:
     return organisations_visible_to(user, Action.NAME).only("uuid", "name", "type", "region")
 
 
-def get_organisation_for(user: Any, org_uuid: uuid.UUID, action: Action = Action.VIEW) -> Organisation:
+def get_organisation_for(
+    user: Any, org_uuid: uuid.UUID, action: Action = Action.VIEW
+) -> Organisation:
     """Return one organisation `user` may see (or manage), or raise a 404."""
     return get_visible_or_404(user, Organisation.objects.all(), action, uuid=org_uuid)
 

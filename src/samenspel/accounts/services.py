@@ -111,7 +111,11 @@ def change_organisation(
         org.is_priority, org.is_active = is_priority, is_active
         org.save(update_fields=changed)
         audit.record(
-            Event.ORGANISATION_CHANGED, by=by, obj=org, purpose=Purpose.ADMINISTRATION, fields=changed
+            Event.ORGANISATION_CHANGED,
+            by=by,
+            obj=org,
+            purpose=Purpose.ADMINISTRATION,
+            fields=changed,
         )
     return org
 
@@ -119,7 +123,12 @@ def change_organisation(
 # --- Users --------------------------------------------------------------------------------
 
 
-def _clean_roles(roles: Iterable[str], organisation: Organisation, by: User) -> list[str]:
+def _clean_roles(
+    roles: Iterable[str],
+    organisation: Organisation,
+    by: User,
+    current: frozenset[str] = frozenset(),
+) -> list[str]:
     wanted = sorted(set(roles))
     unknown = [r for r in wanted if r not in Role.values]
     if unknown:
@@ -130,13 +139,18 @@ def _clean_roles(roles: Iterable[str], organisation: Organisation, by: User) -> 
         raise ValidationError(
             {"roles": _("Alleen een landelijk beheerder kan iemand landelijk beheerder maken.")}
         )
-    if not by.has_role(Role.FUNCTIONAL_ADMIN) or by.organisation_id != organisation.pk:
-        # A national administrator appoints the functional administrators of other
-        # organisations; everything else is up to those administrators themselves.
-        if set(wanted) - {Role.FUNCTIONAL_ADMIN, Role.NATIONAL_ADMIN}:
-            raise ValidationError(
-                {"roles": _("U kunt in een andere organisatie alleen functioneel beheerders aanwijzen.")}
-            )
+    own_admin = by.has_role(Role.FUNCTIONAL_ADMIN) and by.organisation_id == organisation.pk
+    # A national administrator appoints the functional administrators of other
+    # organisations; every other role is up to those administrators themselves.
+    changed = set(wanted) ^ set(current)
+    if not own_admin and changed - {Role.FUNCTIONAL_ADMIN, Role.NATIONAL_ADMIN}:
+        raise ValidationError(
+            {
+                "roles": _(
+                    "U kunt in een andere organisatie alleen functioneel beheerders aanwijzen."
+                )
+            }
+        )
     return wanted
 
 
@@ -216,9 +230,15 @@ def change_user(
         errors["oidc_subject"] = _("Dit SSO-kenmerk hoort al bij een andere gebruiker.")
     if errors:
         raise ValidationError(errors)
-    clean_roles = _clean_roles(roles, user.organisation, by)
-    if user.pk == by.pk and Role.FUNCTIONAL_ADMIN in user.role_set and Role.FUNCTIONAL_ADMIN not in clean_roles:
-        raise ValidationError({"roles": _("U kunt uw eigen rol als functioneel beheerder niet intrekken.")})
+    clean_roles = _clean_roles(roles, user.organisation, by, current=user.role_set)
+    if (
+        user.pk == by.pk
+        and Role.FUNCTIONAL_ADMIN in user.role_set
+        and Role.FUNCTIONAL_ADMIN not in clean_roles
+    ):
+        raise ValidationError(
+            {"roles": _("U kunt uw eigen rol als functioneel beheerder niet intrekken.")}
+        )
     with transaction.atomic():
         changed = [
             field
@@ -230,7 +250,11 @@ def change_user(
             if getattr(user, field) != value
         ]
         if changed:
-            user.full_name, user.email, user.oidc_subject = full_name.strip(), email.strip(), oidc_subject
+            user.full_name, user.email, user.oidc_subject = (
+                full_name.strip(),
+                email.strip(),
+                oidc_subject,
+            )
             user.save(update_fields=changed)
             audit.record(
                 Event.USER_CHANGED, by=by, obj=user, purpose=Purpose.ADMINISTRATION, fields=changed
@@ -337,8 +361,12 @@ def confirm_totp_enrolment(user: User, device: TOTPDevice, token: str) -> list[s
     with transaction.atomic():
         if not device.verify_token(token.strip()):
             audit.record(
-                Event.MFA_FAILED, by=user, obj=user, purpose=Purpose.AUTHENTICATION,
-                outcome=Outcome.FAILURE, step="enrolment",
+                Event.MFA_FAILED,
+                by=user,
+                obj=user,
+                purpose=Purpose.AUTHENTICATION,
+                outcome=Outcome.FAILURE,
+                step="enrolment",
             )
             return None
         TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
@@ -361,7 +389,10 @@ def create_recovery_codes(user: User) -> list[str]:
             rows.append(RecoveryCode(device=device, salt=salt, digest=digest))
         RecoveryCode.objects.bulk_create(rows)
         audit.record(
-            Event.RECOVERY_CODES_CREATED, by=user, obj=user, purpose=Purpose.AUTHENTICATION,
+            Event.RECOVERY_CODES_CREATED,
+            by=user,
+            obj=user,
+            purpose=Purpose.AUTHENTICATION,
             count=RECOVERY_CODE_COUNT,
         )
     return [f"{c[0:5]}-{c[5:10]}-{c[10:15]}-{c[15:20]}" for c in codes]

@@ -43,7 +43,7 @@ api = NinjaAPI(
 
 @api.exception_handler(Denied)
 def _denied(request: HttpRequest, exc: Denied) -> Any:
-    from samenspel.web.errors import page_not_found  # noqa: PLC0415 - records the denial
+    from samenspel.web.errors import page_not_found
 
     page_not_found(request, exc)
     return api.create_response(request, {"detail": "Niet gevonden."}, status=404)
@@ -117,7 +117,13 @@ def list_organisations(request: HttpRequest) -> Any:
     """List the organisations you may see."""
     me = _me(request)
     orgs = list(selectors.organisations_visible_to(me))
-    audit.record(Event.ORGANISATION_LIST_VIEWED, by=me, purpose=Purpose.ADMINISTRATION, count=len(orgs), api=True)
+    audit.record(
+        Event.ORGANISATION_LIST_VIEWED,
+        by=me,
+        purpose=Purpose.ADMINISTRATION,
+        count=len(orgs),
+        api=True,
+    )
     return orgs
 
 
@@ -126,7 +132,9 @@ def get_organisation(request: HttpRequest, org_uuid: uuid.UUID) -> Any:
     """Return one organisation."""
     me = _me(request)
     org = selectors.get_organisation_for(me, org_uuid)
-    audit.record(Event.ORGANISATION_VIEWED, by=me, obj=org, purpose=Purpose.ADMINISTRATION, api=True)
+    audit.record(
+        Event.ORGANISATION_VIEWED, by=me, obj=org, purpose=Purpose.ADMINISTRATION, api=True
+    )
     return org
 
 
@@ -135,7 +143,9 @@ def list_users(request: HttpRequest) -> Any:
     """List the users you may see."""
     me = _me(request)
     users = list(selectors.users_visible_to(me))
-    audit.record(Event.USER_LIST_VIEWED, by=me, purpose=Purpose.ADMINISTRATION, count=len(users), api=True)
+    audit.record(
+        Event.USER_LIST_VIEWED, by=me, purpose=Purpose.ADMINISTRATION, count=len(users), api=True
+    )
     return [_user_out(u) for u in users]
 
 
@@ -179,7 +189,9 @@ def list_audit_events(
     if before_seq is not None:
         qs = qs.filter(seq__lt=before_seq)
     rows = list(qs[:limit])
-    audit.record(Event.AUDIT_LOG_VIEWED, by=me, purpose=Purpose.AUDIT_REVIEW, count=len(rows), api=True)
+    audit.record(
+        Event.AUDIT_LOG_VIEWED, by=me, purpose=Purpose.AUDIT_REVIEW, count=len(rows), api=True
+    )
     return [_event_out(r) for r in rows]
 
 
@@ -188,5 +200,7 @@ def get_audit_event(request: HttpRequest, seq: int) -> Any:
     """Return one audit record you may read."""
     me = _me(request)
     row = sharing_selectors.get_audit_event_for(me, seq)
-    audit.record(Event.AUDIT_RECORD_VIEWED, by=me, purpose=Purpose.AUDIT_REVIEW, record=seq, api=True)
+    audit.record(
+        Event.AUDIT_RECORD_VIEWED, by=me, purpose=Purpose.AUDIT_REVIEW, record=seq, api=True
+    )
     return _event_out(row)

@@ -14,9 +14,10 @@ def sqlite_appends_serialised(app_configs: Any = None, **kwargs: Any) -> list[Er
     errors = []
     for alias in connections:
         conn = connections[alias]
-        if conn.vendor == "sqlite" and conn.settings_dict.get("OPTIONS", {}).get(
-            "transaction_mode"
-        ) != "IMMEDIATE":
+        if (
+            conn.vendor == "sqlite"
+            and conn.settings_dict.get("OPTIONS", {}).get("transaction_mode") != "IMMEDIATE"
+        ):
             errors.append(
                 Error(
                     f"Database {alias!r} is SQLite without transaction_mode IMMEDIATE.",

@@ -14,8 +14,10 @@ class RequestContext:
     client_address: str = ""
 
 
+_NO_REQUEST = RequestContext()
 _current: contextvars.ContextVar[RequestContext] = contextvars.ContextVar(
-    "samenspel_audit_request", default=RequestContext()
+    "samenspel_audit_request",
+    default=_NO_REQUEST,  # frozen, so immutable
 )
 
 

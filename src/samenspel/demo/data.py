@@ -35,7 +35,13 @@ class DemoUser:
 
 
 ORGANISATIONS = [
-    DemoOrg("Gemeente Havenstad", OrganisationType.MUNICIPALITY, "Rijnmond", is_priority=True, is_operator=True),
+    DemoOrg(
+        "Gemeente Havenstad",
+        OrganisationType.MUNICIPALITY,
+        "Rijnmond",
+        is_priority=True,
+        is_operator=True,
+    ),
     DemoOrg("Gemeente Weidevelde", OrganisationType.MUNICIPALITY, "Rijnmond"),
     DemoOrg("Gemeente Klein-Ommerdam", OrganisationType.MUNICIPALITY, "Rijnmond"),
     DemoOrg("Zorg- en Veiligheidshuis Rijnmond", OrganisationType.ZVH, "Rijnmond"),
@@ -57,9 +63,16 @@ USERS = [
     DemoUser("weide.regisseur", "Wim Weide", W, (Role.CASE_DIRECTOR, Role.SECURITY_ADVISER)),
     DemoUser("weide.beheerder", "Wendy Beheer", W, (Role.FUNCTIONAL_ADMIN,)),
     DemoUser("klein.adviseur", "Kees Klein", K, (Role.SECURITY_ADVISER, Role.CASE_DIRECTOR)),
-    DemoUser("zvh.regisseur", "Zoë Procesregie", "Zorg- en Veiligheidshuis Rijnmond", (Role.CASE_DIRECTOR,)),
+    DemoUser(
+        "zvh.regisseur",
+        "Zoë Procesregie",
+        "Zorg- en Veiligheidshuis Rijnmond",
+        (Role.CASE_DIRECTOR,),
+    ),
     DemoUser("politie", "Piet Politie", "Politie-eenheid Rijnmond", (Role.PARTNER_LIAISON,)),
-    DemoUser("officier", "Olga Officier", "Arrondissementsparket Rijnmond", (Role.PARTNER_LIAISON,)),
+    DemoUser(
+        "officier", "Olga Officier", "Arrondissementsparket Rijnmond", (Role.PARTNER_LIAISON,)
+    ),
     DemoUser("nctv", "Noor NCTV", "NCTV", (Role.PARTNER_LIAISON,)),
     DemoUser("landelijk", "Lars Landelijk", "NCTV", (Role.NATIONAL_ADMIN, Role.FUNCTIONAL_ADMIN)),
     DemoUser("zorg", "Zara Zorg", "GGZ Havenstad", (Role.PARTNER_LIAISON,)),
@@ -93,7 +106,9 @@ def load() -> list[DemoLogin]:
             created_any |= created
             orgs[spec.name] = org
             if created:
-                audit.record(Event.ORGANISATION_CREATED, by=None, obj=org, purpose=Purpose.SYSTEM, demo=True)
+                audit.record(
+                    Event.ORGANISATION_CREATED, by=None, obj=org, purpose=Purpose.SYSTEM, demo=True
+                )
         logins = []
         for u in USERS:
             user = User.objects.filter(username=u.username).first()

@@ -61,13 +61,15 @@ def env_secret(name: str) -> str:
         try:
             return Path(path).read_text(encoding="utf-8").strip()
         except OSError as exc:
-            raise ImproperlyConfigured(f"{name}_FILE points to {path!r}, which cannot be read.") from exc
+            raise ImproperlyConfigured(
+                f"{name}_FILE points to {path!r}, which cannot be read."
+            ) from exc
     return ""
 
 
 def read_or_create_secret(path: Path, *, nbytes: int = 48) -> str:
     """Return the secret stored in `path`, creating it (mode 0600) on first use."""
-    import secrets  # noqa: PLC0415 - only needed when a secret is generated
+    import secrets
 
     if path.exists():
         return path.read_text(encoding="utf-8").strip()

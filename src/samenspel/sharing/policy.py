@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
@@ -18,8 +18,6 @@ from samenspel.accounts.models import Role, RoleAssignment
 
 if TYPE_CHECKING:
     from samenspel.accounts.models import User
-
-M = TypeVar("M", bound=Model)
 
 
 class Action(StrEnum):
@@ -62,7 +60,9 @@ def condition(user: User | Any, model: type[Model], action: Action) -> Q:
     return _RULES[label](user, action)
 
 
-def visible(user: User | Any, queryset: QuerySet[M], action: Action = Action.VIEW) -> QuerySet[M]:
+def visible[M: Model](
+    user: User | Any, queryset: QuerySet[M], action: Action = Action.VIEW
+) -> QuerySet[M]:
     """Filter `queryset` down to what `user` may `action`, in SQL."""
     return queryset.filter(condition(user, queryset.model, action))
 
@@ -83,7 +83,7 @@ class Denied(Http404):
         self.exists = exists
 
 
-def get_visible_or_404(
+def get_visible_or_404[M: Model](
     user: User | Any, queryset: QuerySet[M], action: Action = Action.VIEW, **lookup: Any
 ) -> M:
     """Return the one object matching `lookup` that `user` may `action`, or raise Denied."""

@@ -22,7 +22,11 @@ def shell(request: HttpRequest) -> dict[str, Any]:
         items.append((reverse("web:audit_log"), _("Logboek")))
     path = request.path
     nav = [
-        {"url": url, "label": label, "current": path == url or (url != "/" and path.startswith(url))}
+        {
+            "url": url,
+            "label": label,
+            "current": path == url or (url != "/" and path.startswith(url)),
+        }
         for url, label in items
     ]
     return {"shell_nav": nav}

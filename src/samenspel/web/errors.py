@@ -40,7 +40,9 @@ def _page(request: HttpRequest, status: int, title: str, message: str) -> HttpRe
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     _safe_record(
-        request, Event.BAD_REQUEST, outcome=Outcome.DENIED,
+        request,
+        Event.BAD_REQUEST,
+        outcome=Outcome.DENIED,
         kind=type(exception).__name__ if exception else "unknown",
     )
     return _page(
@@ -60,7 +62,10 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
         request,
         403,
         _("Dit mag u niet doen"),
-        _("U hebt geen toestemming voor deze handeling. Neem contact op met uw beheerder als u denkt dat dit niet klopt."),
+        _(
+            "U hebt geen toestemming voor deze handeling. Neem contact op met uw beheerder "
+            "als u denkt dat dit niet klopt."
+        ),
     )
 
 
@@ -119,9 +124,11 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     )
 
 
-def locked_out(request: HttpRequest, credentials: dict[str, Any] | None = None, *args: Any, **kwargs: Any) -> HttpResponse:
+def locked_out(
+    request: HttpRequest, credentials: dict[str, Any] | None = None, *args: Any, **kwargs: Any
+) -> HttpResponse:
     """Answer a login that django-axes blocked after too many failures."""
-    from django.conf import settings  # noqa: PLC0415
+    from django.conf import settings
 
     _safe_record(request, Event.LOGIN_LOCKED_OUT, outcome=Outcome.DENIED)
     minutes = round(settings.AXES_COOLOFF_TIME * 60)

@@ -57,11 +57,15 @@ class UtrechtForm(forms.Form):
 
 class LoginForm(UtrechtForm):
     username = forms.CharField(label=_("Gebruikersnaam"), max_length=150)
-    password = forms.CharField(label=_("Wachtwoord"), max_length=4096, strip=False, widget=forms.PasswordInput)
+    password = forms.CharField(
+        label=_("Wachtwoord"), max_length=4096, strip=False, widget=forms.PasswordInput
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["username"].widget.attrs.update({"autocomplete": "username", "autocapitalize": "none"})
+        self.fields["username"].widget.attrs.update(
+            {"autocomplete": "username", "autocapitalize": "none"}
+        )
         self.fields["password"].widget.attrs.update({"autocomplete": "current-password"})
 
 
@@ -89,13 +93,18 @@ class TokenForm(UtrechtForm):
 class RecoveryCodeForm(UtrechtForm):
     code = forms.CharField(
         label=_("Herstelcode"),
-        help_text=_("Een van de herstelcodes die u bij het instellen kreeg, bijvoorbeeld ABCDE-FGHJK-LMNPQ-RSTUV."),
+        help_text=_(
+            "Een van de herstelcodes die u bij het instellen kreeg, "
+            "bijvoorbeeld ABCDE-FGHJK-LMNPQ-RSTUV."
+        ),
         max_length=40,
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["code"].widget.attrs.update({"autocomplete": "off", "autocapitalize": "characters"})
+        self.fields["code"].widget.attrs.update(
+            {"autocomplete": "off", "autocapitalize": "characters"}
+        )
 
 
 class PasswordConfirmForm(UtrechtForm):
@@ -105,15 +114,24 @@ class PasswordConfirmForm(UtrechtForm):
 
 
 class ChangePasswordForm(UtrechtForm):
-    old_password = forms.CharField(label=_("Huidig wachtwoord"), max_length=4096, strip=False, widget=forms.PasswordInput)
+    old_password = forms.CharField(
+        label=_("Huidig wachtwoord"), max_length=4096, strip=False, widget=forms.PasswordInput
+    )
     new_password = forms.CharField(
         label=_("Nieuw wachtwoord"),
-        help_text=_("Minstens 12 tekens. Een zin van een paar woorden is sterk en makkelijk te onthouden."),
+        help_text=_(
+            "Minstens 12 tekens. Een zin van een paar woorden is sterk en makkelijk te onthouden."
+        ),
         max_length=4096,
         strip=False,
         widget=forms.PasswordInput,
     )
-    new_password_again = forms.CharField(label=_("Nieuw wachtwoord nog een keer"), max_length=4096, strip=False, widget=forms.PasswordInput)
+    new_password_again = forms.CharField(
+        label=_("Nieuw wachtwoord nog een keer"),
+        max_length=4096,
+        strip=False,
+        widget=forms.PasswordInput,
+    )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -131,27 +149,53 @@ class OrganisationForm(UtrechtForm):
 
 
 def role_choices(*, national: bool) -> list[tuple[str, str]]:
-    return [(value, str(label)) for value, label in Role.choices if national or value != Role.NATIONAL_ADMIN]
+    return [
+        (value, str(label))
+        for value, label in Role.choices
+        if national or value != Role.NATIONAL_ADMIN
+    ]
 
 
 class UserForm(UtrechtForm):
     organisation = forms.ModelChoiceField(
-        label=_("Organisatie"), queryset=Organisation.objects.none(), to_field_name="uuid", empty_label=None
+        label=_("Organisatie"),
+        queryset=Organisation.objects.none(),
+        to_field_name="uuid",
+        empty_label=None,
     )
-    username = forms.CharField(label=_("Gebruikersnaam"), max_length=150, help_text=_("Kleine letters, cijfers en . - _ (bijvoorbeeld j.jansen)."))
+    username = forms.CharField(
+        label=_("Gebruikersnaam"),
+        max_length=150,
+        help_text=_("Kleine letters, cijfers en . - _ (bijvoorbeeld j.jansen)."),
+    )
     full_name = forms.CharField(label=_("Naam"), max_length=200)
     email = forms.EmailField(label=_("E-mailadres"), required=False)
-    roles = forms.MultipleChoiceField(label=_("Rollen"), required=False, widget=forms.CheckboxSelectMultiple)
+    roles = forms.MultipleChoiceField(
+        label=_("Rollen"), required=False, widget=forms.CheckboxSelectMultiple
+    )
     oidc_subject = forms.CharField(
-        label=_("SSO-kenmerk"), max_length=255, required=False,
-        help_text=_("Alleen bij inloggen via de identiteitsprovider (SSO): het kenmerk (sub) van deze persoon."),
+        label=_("SSO-kenmerk"),
+        max_length=255,
+        required=False,
+        help_text=_(
+            "Alleen bij inloggen via de identiteitsprovider (SSO): "
+            "het kenmerk (sub) van deze persoon."
+        ),
     )
     password = forms.CharField(
-        label=_("Eerste wachtwoord"), max_length=4096, strip=False, widget=forms.PasswordInput,
-        help_text=_("Minstens 12 tekens. Geef het op een veilige manier door; de gebruiker stelt bij de eerste keer inloggen de tweede factor in."),
+        label=_("Eerste wachtwoord"),
+        max_length=4096,
+        strip=False,
+        widget=forms.PasswordInput,
+        help_text=_(
+            "Minstens 12 tekens. Geef het op een veilige manier door; de gebruiker stelt bij "
+            "de eerste keer inloggen de tweede factor in."
+        ),
     )
 
-    def __init__(self, *args: Any, organisations: Any, national: bool, editing: bool = False, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, organisations: Any, national: bool, editing: bool = False, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = organisations
         self.fields["roles"].choices = role_choices(national=national)
@@ -162,7 +206,10 @@ class UserForm(UtrechtForm):
 
 class SetPasswordForm(UtrechtForm):
     password = forms.CharField(
-        label=_("Nieuw wachtwoord"), max_length=4096, strip=False, widget=forms.PasswordInput,
+        label=_("Nieuw wachtwoord"),
+        max_length=4096,
+        strip=False,
+        widget=forms.PasswordInput,
         help_text=_("Minstens 12 tekens. Alle sessies van deze gebruiker stoppen direct."),
     )
 
@@ -170,15 +217,26 @@ class SetPasswordForm(UtrechtForm):
 class AuditFilterForm(UtrechtForm):
     actor = forms.UUIDField(label=_("Gebruiker (kenmerk)"), required=False)
     event = forms.TypedChoiceField(
-        label=_("Gebeurtenis"), required=False, coerce=int, empty_value=None,
+        label=_("Gebeurtenis"),
+        required=False,
+        coerce=int,
+        empty_value=None,
         choices=[("", _("Alle gebeurtenissen")), *Event.choices],
     )
-    purpose = forms.ChoiceField(label=_("Doel"), required=False, choices=[("", _("Alle doelen")), *Purpose.choices])
-    outcome = forms.ChoiceField(label=_("Resultaat"), required=False, choices=[("", _("Alle resultaten")), *Outcome.choices])
+    purpose = forms.ChoiceField(
+        label=_("Doel"), required=False, choices=[("", _("Alle doelen")), *Purpose.choices]
+    )
+    outcome = forms.ChoiceField(
+        label=_("Resultaat"), required=False, choices=[("", _("Alle resultaten")), *Outcome.choices]
+    )
     object_type = forms.CharField(label=_("Soort object"), required=False, max_length=64)
     object_id = forms.CharField(label=_("Kenmerk object"), required=False, max_length=64)
-    since = forms.DateField(label=_("Vanaf datum"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    until = forms.DateField(label=_("Tot en met datum"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    since = forms.DateField(
+        label=_("Vanaf datum"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = forms.DateField(
+        label=_("Tot en met datum"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

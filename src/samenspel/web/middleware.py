@@ -55,22 +55,32 @@ class SessionLifetimeMiddleware:
             max_age = settings.SESSION_ABSOLUTE_HOURS * 3600
             if not isinstance(login_at, int | float) or time.time() - login_at > max_age:
                 audit.record(
-                    Event.SESSION_EXPIRED, by=user, obj=user, purpose=Purpose.AUTHENTICATION,
+                    Event.SESSION_EXPIRED,
+                    by=user,
+                    obj=user,
+                    purpose=Purpose.AUTHENTICATION,
                     reason="absolute",
                 )
                 logout(request)
                 return self._to_login(request)
-        elif settings.SESSION_COOKIE_NAME in request.COOKIES and not request.session.keys():
+        elif (
+            settings.SESSION_COOKIE_NAME in request.COOKIES
+            and not request.session.keys()
+            and request.path != reverse("web:login")
+            and not request.path.startswith(settings.STATIC_URL)
+        ):
             # The browser still holds a session cookie the server no longer knows: it expired
             # (idle), or it was ended by logout elsewhere or by disabling the account.
-            if request.path != reverse("web:login") and not request.path.startswith(settings.STATIC_URL):
-                audit.record(
-                    Event.SESSION_EXPIRED, by=None, purpose=Purpose.AUTHENTICATION,
-                    outcome=Outcome.FAILURE, reason="unknown_session",
-                )
-                response = self._to_login(request)
-                response.delete_cookie(settings.SESSION_COOKIE_NAME)
-                return response
+            audit.record(
+                Event.SESSION_EXPIRED,
+                by=None,
+                purpose=Purpose.AUTHENTICATION,
+                outcome=Outcome.FAILURE,
+                reason="unknown_session",
+            )
+            response = self._to_login(request)
+            response.delete_cookie(settings.SESSION_COOKIE_NAME)
+            return response
         return self.get_response(request)
 
     @staticmethod

@@ -16,8 +16,16 @@ urlpatterns = [
     path("account/herstelcodes/", views.new_recovery_codes, name="new_recovery_codes"),
     path("beheer/organisaties/", views.organisation_list, name="organisation_list"),
     path("beheer/organisaties/nieuw/", views.organisation_create, name="organisation_create"),
-    path("beheer/organisaties/<uuid:org_uuid>/", views.organisation_detail, name="organisation_detail"),
-    path("beheer/organisaties/<uuid:org_uuid>/wijzigen/", views.organisation_edit, name="organisation_edit"),
+    path(
+        "beheer/organisaties/<uuid:org_uuid>/",
+        views.organisation_detail,
+        name="organisation_detail",
+    ),
+    path(
+        "beheer/organisaties/<uuid:org_uuid>/wijzigen/",
+        views.organisation_edit,
+        name="organisation_edit",
+    ),
     path("beheer/gebruikers/", views.user_list, name="user_list"),
     path("beheer/gebruikers/nieuw/", views.user_create, name="user_create"),
     path("beheer/gebruikers/<uuid:user_uuid>/", views.user_detail, name="user_detail"),

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
@@ -37,7 +37,8 @@ from samenspel.web.forms import (
 
 def _me(request: HttpRequest) -> User:
     user = request.user
-    assert isinstance(user, User)  # guaranteed by RequireVerifiedLoginMiddleware
+    if not isinstance(user, User):  # RequireVerifiedLoginMiddleware lets no one else through
+        raise PermissionDenied
     return user
 
 
@@ -100,7 +101,9 @@ def new_recovery_codes(request: HttpRequest) -> HttpResponse:
     if form.is_valid() and me.check_password(form.cleaned_data["password"]):
         codes = services.create_recovery_codes(me)
         return render(request, "web/recovery_codes.html", {"codes": codes, "first_time": False})
-    messages.error(request, _("Uw wachtwoord klopt niet. Er zijn geen nieuwe herstelcodes gemaakt."))
+    messages.error(
+        request, _("Uw wachtwoord klopt niet. Er zijn geen nieuwe herstelcodes gemaakt.")
+    )
     return redirect("web:account")
 
 
@@ -111,7 +114,10 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
     me = _me(request)
     organisations = list(selectors.organisations_visible_to(me))
     audit.record(
-        Event.ORGANISATION_LIST_VIEWED, by=me, purpose=Purpose.ADMINISTRATION, count=len(organisations)
+        Event.ORGANISATION_LIST_VIEWED,
+        by=me,
+        purpose=Purpose.ADMINISTRATION,
+        count=len(organisations),
     )
     return render(
         request,
@@ -129,7 +135,12 @@ def organisation_detail(request: HttpRequest, org_uuid: uuid.UUID) -> HttpRespon
     return render(
         request,
         "web/organisation_detail.html",
-        {"org": org, "users": users, "can_manage": can_manage, "can_add_users": _can_add_users(me, org)},
+        {
+            "org": org,
+            "users": users,
+            "can_manage": can_manage,
+            "can_add_users": _can_add_users(me, org),
+        },
     )
 
 
@@ -161,9 +172,12 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("De organisatie is aangemaakt."))
             return redirect("web:organisation_detail", org_uuid=org.uuid)
     del form.fields["is_active"]
-    audit.record(Event.PAGE_VIEWED, by=me, purpose=Purpose.ADMINISTRATION, page="organisation_create")
+    audit.record(
+        Event.PAGE_VIEWED, by=me, purpose=Purpose.ADMINISTRATION, page="organisation_create"
+    )
     return render(
-        request, "web/form_page.html",
+        request,
+        "web/form_page.html",
         {"form": form, "title": _("Nieuwe organisatie"), "submit": _("Organisatie aanmaken")},
         status=400 if form.errors else 200,
     )
@@ -172,7 +186,13 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
 def organisation_edit(request: HttpRequest, org_uuid: uuid.UUID) -> HttpResponse:
     me = _me(request)
     org = selectors.get_organisation_for(me, org_uuid, Action.MANAGE)
-    initial = {"name": org.name, "type": org.type, "region": org.region, "is_priority": org.is_priority, "is_active": org.is_active}
+    initial = {
+        "name": org.name,
+        "type": org.type,
+        "region": org.region,
+        "is_priority": org.is_priority,
+        "is_active": org.is_active,
+    }
     form = OrganisationForm(request.POST or None, initial=initial)
     form.fields["type"].disabled = True
     if request.method == "POST" and form.is_valid():
@@ -190,10 +210,17 @@ def organisation_edit(request: HttpRequest, org_uuid: uuid.UUID) -> HttpResponse
         else:
             messages.success(request, _("De organisatie is opgeslagen."))
             return redirect("web:organisation_detail", org_uuid=org.uuid)
-    audit.record(Event.ORGANISATION_VIEWED, by=me, obj=org, purpose=Purpose.ADMINISTRATION, page="edit")
+    audit.record(
+        Event.ORGANISATION_VIEWED, by=me, obj=org, purpose=Purpose.ADMINISTRATION, page="edit"
+    )
     return render(
-        request, "web/form_page.html",
-        {"form": form, "title": _("Organisatie wijzigen: %(name)s") % {"name": org.name}, "submit": _("Opslaan")},
+        request,
+        "web/form_page.html",
+        {
+            "form": form,
+            "title": _("Organisatie wijzigen: %(name)s") % {"name": org.name},
+            "submit": _("Opslaan"),
+        },
         status=400 if form.errors else 200,
     )
 
@@ -208,7 +235,10 @@ def user_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "web/user_list.html",
-        {"users": users, "can_create": me.has_role(Role.FUNCTIONAL_ADMIN) or me.has_role(Role.NATIONAL_ADMIN)},
+        {
+            "users": users,
+            "can_create": me.has_role(Role.FUNCTIONAL_ADMIN) or me.has_role(Role.NATIONAL_ADMIN),
+        },
     )
 
 
@@ -265,7 +295,8 @@ def user_create(request: HttpRequest) -> HttpResponse:
             return redirect("web:user_detail", user_uuid=person.uuid)
     audit.record(Event.PAGE_VIEWED, by=me, purpose=Purpose.ADMINISTRATION, page="user_create")
     return render(
-        request, "web/form_page.html",
+        request,
+        "web/form_page.html",
         {"form": form, "title": _("Nieuwe gebruiker"), "submit": _("Gebruiker aanmaken")},
         status=400 if form.errors else 200,
     )
@@ -281,8 +312,11 @@ def user_edit(request: HttpRequest, user_uuid: uuid.UUID) -> HttpResponse:
         "oidc_subject": person.oidc_subject,
     }
     form = UserForm(
-        request.POST or None, initial=initial, organisations=Organisation.objects.none(),
-        national=me.has_role(Role.NATIONAL_ADMIN), editing=True,
+        request.POST or None,
+        initial=initial,
+        organisations=Organisation.objects.none(),
+        national=me.has_role(Role.NATIONAL_ADMIN),
+        editing=True,
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -301,8 +335,13 @@ def user_edit(request: HttpRequest, user_uuid: uuid.UUID) -> HttpResponse:
             return redirect("web:user_detail", user_uuid=person.uuid)
     audit.record(Event.USER_VIEWED, by=me, obj=person, purpose=Purpose.ADMINISTRATION, page="edit")
     return render(
-        request, "web/form_page.html",
-        {"form": form, "title": _("Gebruiker wijzigen: %(name)s") % {"name": person.full_name}, "submit": _("Opslaan")},
+        request,
+        "web/form_page.html",
+        {
+            "form": form,
+            "title": _("Gebruiker wijzigen: %(name)s") % {"name": person.full_name},
+            "submit": _("Opslaan"),
+        },
         status=400 if form.errors else 200,
     )
 
@@ -315,19 +354,30 @@ def user_action(request: HttpRequest, user_uuid: uuid.UUID, action: str) -> Http
     try:
         if action == "uitschakelen":
             services.disable_user(person, by=me)
-            messages.success(request, _("De gebruiker is uitgeschakeld. Alle sessies zijn beëindigd."))
+            messages.success(
+                request, _("De gebruiker is uitgeschakeld. Alle sessies zijn beëindigd.")
+            )
         elif action == "inschakelen":
             services.enable_user(person, by=me)
             messages.success(request, _("De gebruiker is weer ingeschakeld."))
         elif action == "tweede-factor-opnieuw":
             services.reset_second_factor(person, by=me)
-            messages.success(request, _("De tweede factor is verwijderd. De gebruiker stelt die opnieuw in bij de volgende keer inloggen."))
+            messages.success(
+                request,
+                _(
+                    "De tweede factor is verwijderd. De gebruiker stelt die opnieuw in "
+                    "bij de volgende keer inloggen."
+                ),
+            )
         elif action == "wachtwoord":
             form = SetPasswordForm(request.POST)
             if not form.is_valid():
                 raise ValidationError(_("Vul een nieuw wachtwoord in."))
             services.set_password_by_admin(person, password=form.cleaned_data["password"], by=me)
-            messages.success(request, _("Het wachtwoord is ingesteld. Alle sessies van de gebruiker zijn beëindigd."))
+            messages.success(
+                request,
+                _("Het wachtwoord is ingesteld. Alle sessies van de gebruiker zijn beëindigd."),
+            )
         else:
             raise Denied("accounts.user", str(person.uuid), exists=True)
     except ValidationError as exc:
@@ -370,13 +420,18 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     qs = sharing_selectors.audit_events_visible_to(me, filters)
     page = Paginator(qs, 50).get_page(request.GET.get("pagina"))
     audit.record(
-        Event.AUDIT_LOG_VIEWED, by=me, purpose=Purpose.AUDIT_REVIEW,
-        page_number=page.number, event_filter=filters.event, object_id=filters.object_id or None,
+        Event.AUDIT_LOG_VIEWED,
+        by=me,
+        purpose=Purpose.AUDIT_REVIEW,
+        page_number=page.number,
+        event_filter=filters.event,
+        object_id=filters.object_id or None,
     )
     query = request.GET.copy()
     query.pop("pagina", None)
     return render(
-        request, "web/audit_log.html",
+        request,
+        "web/audit_log.html",
         {"form": form, "page": page, "query": query.urlencode()},
         status=400 if form.errors else 200,
     )
@@ -384,9 +439,22 @@ def audit_log(request: HttpRequest) -> HttpResponse:
 
 EXPORT_LIMIT = 100_000
 EXPORT_COLUMNS = [
-    "seq", "occurred_at_utc", "event", "event_label", "outcome", "actor", "actor_name",
-    "actor_organisation", "actor_roles", "object_type", "object_id", "purpose",
-    "request_id", "client_address", "details", "hash",
+    "seq",
+    "occurred_at_utc",
+    "event",
+    "event_label",
+    "outcome",
+    "actor",
+    "actor_name",
+    "actor_organisation",
+    "actor_roles",
+    "object_type",
+    "object_id",
+    "purpose",
+    "request_id",
+    "client_address",
+    "details",
+    "hash",
 ]
 
 
@@ -408,8 +476,12 @@ def audit_export(request: HttpRequest) -> HttpResponse:
     qs = sharing_selectors.audit_events_visible_to(me, filters)[:EXPORT_LIMIT]
     count = qs.count()
     audit.record(
-        Event.AUDIT_EXPORTED, by=me, purpose=Purpose.AUDIT_REVIEW, count=count,
-        event_filter=filters.event, object_id=filters.object_id or None,
+        Event.AUDIT_EXPORTED,
+        by=me,
+        purpose=Purpose.AUDIT_REVIEW,
+        count=count,
+        event_filter=filters.event,
+        object_id=filters.object_id or None,
     )
 
     def rows() -> Any:
@@ -420,13 +492,22 @@ def audit_export(request: HttpRequest) -> HttpResponse:
             writer.writerow(
                 _csv_safe(v)
                 for v in (
-                    r.seq, r.occurred_at.astimezone(dt.UTC).isoformat(), r.event,
-                    Event(r.event).label, r.outcome, r.actor.uuid if r.actor else "",
+                    r.seq,
+                    r.occurred_at.astimezone(dt.UTC).isoformat(),
+                    r.event,
+                    Event(r.event).label,
+                    r.outcome,
+                    r.actor.uuid if r.actor else "",
                     r.actor.full_name if r.actor else "",
                     r.actor_organisation.name if r.actor_organisation else "",
-                    " ".join(r.actor_roles), r.object_type, r.object_id, r.purpose,
-                    r.request_id, r.client_address,
-                    json.dumps(r.details, sort_keys=True), r.hash,
+                    " ".join(r.actor_roles),
+                    r.object_type,
+                    r.object_id,
+                    r.purpose,
+                    r.request_id,
+                    r.client_address,
+                    json.dumps(r.details, sort_keys=True),
+                    r.hash,
                 )
             )
             yield buffer.getvalue()

@@ -16,7 +16,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--no-serve", action="store_true", help="Load the demo data only.")
-        parser.add_argument("--port", type=int, default=8000, help="Port on 127.0.0.1 (default 8000).")
+        parser.add_argument(
+            "--port", type=int, default=8000, help="Port on 127.0.0.1 (default 8000)."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if settings.PRODUCTION:
@@ -26,12 +28,15 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
         logins = data.load()
         self.stdout.write("")
-        self.stdout.write(self.style.SUCCESS("Demo logins (password for all: %s)" % data.DEMO_PASSWORD))
+        self.stdout.write(
+            self.style.SUCCESS(f"Demo logins (password for all: {data.DEMO_PASSWORD})")
+        )
         width = max(len(x.username) for x in logins)
         for login in logins:
             secret = login.totp_secret or "(sets up TOTP at first login)"
+            roles = ", ".join(login.roles)
             self.stdout.write(
-                f"  {login.username:<{width}}  {', '.join(login.roles):<54} {login.organisation:<34} TOTP {secret}"
+                f"  {login.username:<{width}}  {roles:<54} {login.organisation:<34} TOTP {secret}"
             )
         self.stdout.write("")
         self.stdout.write(
@@ -41,5 +46,7 @@ class Command(BaseCommand):
         if options["no_serve"]:
             return
         port = options["port"]
-        self.stdout.write(self.style.SUCCESS(f"Serving Samenspel on http://127.0.0.1:{port}/  (Ctrl-C stops)"))
+        self.stdout.write(
+            self.style.SUCCESS(f"Serving Samenspel on http://127.0.0.1:{port}/  (Ctrl-C stops)")
+        )
         call_command("runserver", f"127.0.0.1:{port}", use_reloader=False, skip_checks=True)
