@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -118,7 +119,7 @@ DATABASE_URL = env_str("DATABASE_URL")
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
 else:
-    DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": DATA_DIR / "samenspel.sqlite3"}}
+    DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": str(DATA_DIR / "samenspel.sqlite3")}}
 _db = DATABASES["default"]
 _db["ATOMIC_REQUESTS"] = True
 if _db["ENGINE"] == "django.db.backends.sqlite3":
@@ -218,40 +219,73 @@ AXES_ENABLE_ACCESS_FAILURE_LOG = False
 OTP_TOTP_ISSUER = env_str("SAMENSPEL_TOTP_ISSUER", "Samenspel")
 OTP_TOTP_THROTTLE_FACTOR = 1
 
-# Single sign-on with OpenID Connect, on when a client id is configured.
-OIDC_ENABLED = bool(env_str("SAMENSPEL_OIDC_CLIENT_ID"))
-if OIDC_ENABLED:
-    AUTHENTICATION_BACKENDS.append("samenspel.accounts.backends.OIDCBackend")
-    OIDC_RP_CLIENT_ID = env_str("SAMENSPEL_OIDC_CLIENT_ID")
-    OIDC_RP_CLIENT_SECRET = env_secret("SAMENSPEL_OIDC_CLIENT_SECRET")
-    OIDC_RP_SIGN_ALGO = "RS256"
-    OIDC_OP_AUTHORIZATION_ENDPOINT = env_str("SAMENSPEL_OIDC_AUTHORIZATION_ENDPOINT")
-    OIDC_OP_TOKEN_ENDPOINT = env_str("SAMENSPEL_OIDC_TOKEN_ENDPOINT")
-    OIDC_OP_USER_ENDPOINT = env_str("SAMENSPEL_OIDC_USERINFO_ENDPOINT")
-    OIDC_OP_JWKS_ENDPOINT = env_str("SAMENSPEL_OIDC_JWKS_ENDPOINT")
-    OIDC_RP_SCOPES = env_str("SAMENSPEL_OIDC_SCOPES", "openid email")
-    OIDC_TIMEOUT = env_int("SAMENSPEL_OIDC_TIMEOUT_SECONDS", default=10, minimum=1)
-    OIDC_CREATE_USER = False
-    OIDC_USE_PKCE = True
-    OIDC_STORE_ID_TOKEN = False
-    OIDC_AUTHENTICATION_CALLBACK_URL = "web:oidc_callback"
-    LOGIN_REDIRECT_URL_FAILURE = "/inloggen/?sso=mislukt"
-    _missing = [
-        name
-        for name in (
-            "OIDC_RP_CLIENT_SECRET",
-            "OIDC_OP_AUTHORIZATION_ENDPOINT",
-            "OIDC_OP_TOKEN_ENDPOINT",
-            "OIDC_OP_USER_ENDPOINT",
-            "OIDC_OP_JWKS_ENDPOINT",
+# Single sign-on with OpenID Connect (docs/sso.md), on when a client id is configured. The
+# identity provider then supplies the second factor, so its endpoints and issuer are required.
+OIDC_BACKEND = "samenspel.accounts.backends.OIDCBackend"
+
+
+def oidc_settings() -> dict[str, Any]:
+    """Return the OIDC_* settings read from the SAMENSPEL_OIDC_* variables."""
+    client_id = env_str("SAMENSPEL_OIDC_CLIENT_ID")
+    if not client_id:
+        return {"OIDC_ENABLED": False}
+    required_acr = env_list("SAMENSPEL_OIDC_REQUIRED_ACR")
+    values: dict[str, Any] = {
+        "OIDC_ENABLED": True,
+        "OIDC_RP_CLIENT_ID": client_id,
+        "OIDC_RP_CLIENT_SECRET": env_secret("SAMENSPEL_OIDC_CLIENT_SECRET"),
+        "OIDC_OP_ISSUER": env_str("SAMENSPEL_OIDC_ISSUER"),
+        "OIDC_OP_AUTHORIZATION_ENDPOINT": env_str("SAMENSPEL_OIDC_AUTHORIZATION_ENDPOINT"),
+        "OIDC_OP_TOKEN_ENDPOINT": env_str("SAMENSPEL_OIDC_TOKEN_ENDPOINT"),
+        "OIDC_OP_JWKS_ENDPOINT": env_str("SAMENSPEL_OIDC_JWKS_ENDPOINT"),
+        # The signed ID token carries all Samenspel needs (sub, acr): userinfo is never fetched.
+        "OIDC_OP_USER_ENDPOINT": "",
+        "OIDC_RP_SCOPES": env_str("SAMENSPEL_OIDC_SCOPES", "openid"),
+        # The library defaults to HS256 (signed with the client secret) and to no timeout.
+        "OIDC_RP_SIGN_ALGO": "RS256",
+        "OIDC_TIMEOUT": env_int("SAMENSPEL_OIDC_TIMEOUT_SECONDS", default=10, minimum=1),
+        "OIDC_VERIFY_SSL": True,
+        "OIDC_USE_NONCE": True,
+        "OIDC_USE_PKCE": True,
+        "OIDC_PKCE_CODE_CHALLENGE_METHOD": "S256",
+        "OIDC_CREATE_USER": False,
+        "OIDC_STORE_ACCESS_TOKEN": False,
+        "OIDC_STORE_ID_TOKEN": False,
+        "OIDC_AUTHENTICATION_CALLBACK_URL": "web:oidc_callback",
+        "OIDC_REQUIRED_ACR": required_acr,
+        "OIDC_AUTH_REQUEST_EXTRA_PARAMS": (
+            {"acr_values": " ".join(required_acr)} if required_acr else {}
+        ),
+        # A failed SSO callback carries no user name, so django-axes would count every failure
+        # from one address (a whole organisation behind NAT) together; the identity provider
+        # throttles the guessing of credentials instead.
+        "AXES_WHITELIST_CALLABLE": "samenspel.accounts.backends.is_single_sign_on_attempt",
+    }
+    missing = [
+        variable
+        for variable, setting in (
+            ("SAMENSPEL_OIDC_CLIENT_SECRET", "OIDC_RP_CLIENT_SECRET"),
+            ("SAMENSPEL_OIDC_ISSUER", "OIDC_OP_ISSUER"),
+            ("SAMENSPEL_OIDC_AUTHORIZATION_ENDPOINT", "OIDC_OP_AUTHORIZATION_ENDPOINT"),
+            ("SAMENSPEL_OIDC_TOKEN_ENDPOINT", "OIDC_OP_TOKEN_ENDPOINT"),
+            ("SAMENSPEL_OIDC_JWKS_ENDPOINT", "OIDC_OP_JWKS_ENDPOINT"),
         )
-        if not globals()[name]
+        if not values[setting]
     ]
-    if _missing:
+    if missing:
         raise ImproperlyConfigured(
-            "SAMENSPEL_OIDC_CLIENT_ID is set, so these are required too: "
-            + ", ".join("SAMENSPEL_" + n.removeprefix("OIDC_RP_").removeprefix("OIDC_OP_") for n in _missing)
+            "SAMENSPEL_OIDC_CLIENT_ID is set, so these are required too: " + ", ".join(missing)
         )
+    if "openid" not in values["OIDC_RP_SCOPES"].split():
+        raise ImproperlyConfigured("SAMENSPEL_OIDC_SCOPES must contain openid.")
+    return values
+
+
+_oidc = oidc_settings()
+OIDC_ENABLED: bool = _oidc.pop("OIDC_ENABLED")
+if OIDC_ENABLED:
+    AUTHENTICATION_BACKENDS.append(OIDC_BACKEND)
+    globals().update(_oidc)
 
 # Language and formats: Dutch first, English second.
 LANGUAGE_CODE = "nl"

@@ -108,7 +108,7 @@ class UserManager(BaseUserManager["User"]):
         return self.get(username__iexact=username or "")
 
 
-class User(AbstractBaseUser):
+class User(AbstractBaseUser):  # type: ignore[django-manager-missing]
     """A person who works in Samenspel on behalf of exactly one organisation."""
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -216,7 +216,7 @@ def _digest(salt: str, code: str) -> str:
     return hashlib.sha256(f"{salt}:{normalise_recovery_code(code)}".encode()).hexdigest()
 
 
-class RecoveryCodeDevice(Device):
+class RecoveryCodeDevice(Device):  # type: ignore[misc]  # django-otp has no type hints
     """A set of single-use recovery codes, stored only as salted hashes."""
 
     def verify_token(self, token: Any) -> bool:
@@ -232,7 +232,7 @@ class RecoveryCodeDevice(Device):
         return False
 
     def unused_count(self) -> int:
-        return self.codes.filter(used_at__isnull=True).count()
+        return int(self.codes.filter(used_at__isnull=True).count())
 
 
 class RecoveryCode(models.Model):
@@ -254,7 +254,7 @@ class RecoveryCode(models.Model):
         return code, salt, _digest(salt, code)
 
 
-class SingleSignOnDevice(Device):
+class SingleSignOnDevice(Device):  # type: ignore[misc]  # django-otp has no type hints
     """Marks a session whose second factor was supplied by the OIDC identity provider."""
 
     def verify_token(self, token: Any) -> bool:

@@ -52,7 +52,11 @@ def _clean_organisation(
     errors: dict[str, str] = {}
     if not name.strip():
         errors["name"] = _("Vul een naam in.")
-    elif Organisation.objects.filter(name__iexact=name.strip()).exclude(pk=exclude_pk).exists():
+    elif (
+        Organisation.objects.filter(name__iexact=name.strip())
+        .exclude(pk__in=[exclude_pk] if exclude_pk is not None else [])
+        .exists()
+    ):
         errors["name"] = _("Er is al een organisatie met deze naam.")
     if type not in OrganisationType.values:
         errors["type"] = _("Kies een soort organisatie uit de lijst.")
@@ -410,6 +414,7 @@ def reset_second_factor(user: User, *, by: User) -> None:
 
 def sso_device(user: User) -> SingleSignOnDevice:
     """Return the device that stands for the identity provider's second factor."""
+    device: SingleSignOnDevice
     device, _created = SingleSignOnDevice.objects.get_or_create(
         user=user, defaults={"name": "SSO", "confirmed": True}
     )

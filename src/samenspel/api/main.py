@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from typing import Any
+from uuid import UUID
 
 from django.http import HttpRequest
 from ninja import NinjaAPI, Schema
@@ -17,6 +17,7 @@ from samenspel.accounts.models import User
 from samenspel.audit.events import Event, Purpose
 from samenspel.sharing import selectors as sharing_selectors
 from samenspel.sharing.policy import Denied
+from samenspel.web.middleware import is_verified
 
 
 class VerifiedSession(SessionAuth):
@@ -24,7 +25,7 @@ class VerifiedSession(SessionAuth):
 
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
         user = request.user
-        if isinstance(user, User) and user.is_active and user.is_verified():  # type: ignore[attr-defined]
+        if isinstance(user, User) and user.is_active and is_verified(user):
             return user
         return None
 
@@ -57,7 +58,7 @@ def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> Any:
 
 
 class OrganisationOut(Schema):
-    uuid: uuid.UUID
+    uuid: UUID
     name: str
     type: str
     region: str
@@ -66,11 +67,11 @@ class OrganisationOut(Schema):
 
 
 class UserOut(Schema):
-    uuid: uuid.UUID
+    uuid: UUID
     username: str
     full_name: str
     email: str
-    organisation: uuid.UUID
+    organisation: UUID
     roles: list[str]
     is_active: bool
 
@@ -81,8 +82,8 @@ class AuditEventOut(Schema):
     event: int
     event_label: str
     outcome: str
-    actor: uuid.UUID | None
-    actor_organisation: uuid.UUID | None
+    actor: UUID | None
+    actor_organisation: UUID | None
     actor_roles: list[str]
     object_type: str
     object_id: str
@@ -128,7 +129,7 @@ def list_organisations(request: HttpRequest) -> Any:
 
 
 @api.get("/organisations/{org_uuid}", response=OrganisationOut, tags=["organisations"])
-def get_organisation(request: HttpRequest, org_uuid: uuid.UUID) -> Any:
+def get_organisation(request: HttpRequest, org_uuid: UUID) -> Any:
     """Return one organisation."""
     me = _me(request)
     org = selectors.get_organisation_for(me, org_uuid)
@@ -150,7 +151,7 @@ def list_users(request: HttpRequest) -> Any:
 
 
 @api.get("/users/{user_uuid}", response=UserOut, tags=["users"])
-def get_user(request: HttpRequest, user_uuid: uuid.UUID) -> Any:
+def get_user(request: HttpRequest, user_uuid: UUID) -> Any:
     """Return one user."""
     me = _me(request)
     user = selectors.get_user_for(me, user_uuid)

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
@@ -89,7 +90,7 @@ def get_visible_or_404[M: Model](
     """Return the one object matching `lookup` that `user` may `action`, or raise Denied."""
     try:
         return visible(user, queryset, action).get(**lookup)
-    except queryset.model.DoesNotExist:
+    except ObjectDoesNotExist:
         exists = queryset.filter(**lookup).exists()
         object_id = str(next(iter(lookup.values()), ""))
         raise Denied(queryset.model._meta.label_lower, object_id, exists=exists) from None

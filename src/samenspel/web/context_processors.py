@@ -9,11 +9,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from samenspel.accounts.models import Role, User
+from samenspel.web.middleware import is_verified
 
 
 def shell(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
-    if not isinstance(user, User) or not user.is_verified():  # type: ignore[attr-defined]
+    if not isinstance(user, User) or not is_verified(user):
         return {"shell_nav": []}
     items = [(reverse("web:home"), _("Start"))]
     items.append((reverse("web:organisation_list"), _("Organisaties")))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -197,8 +197,12 @@ class UserForm(UtrechtForm):
         self, *args: Any, organisations: Any, national: bool, editing: bool = False, **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = organisations
-        self.fields["roles"].choices = role_choices(national=national)
+        cast(
+            "forms.ModelChoiceField[Organisation]", self.fields["organisation"]
+        ).queryset = organisations
+        cast(forms.MultipleChoiceField, self.fields["roles"]).choices = role_choices(
+            national=national
+        )
         if editing:
             for name in ("organisation", "username", "password"):
                 del self.fields[name]
