@@ -59,3 +59,27 @@ def test_every_page_forbids_framing_and_caching_and_has_a_csp(cast: Cast, client
     body = response.content.decode()
     assert "style=" not in body
     assert "<script>" not in body
+
+
+def test_a_read_that_cannot_be_audited_shows_nothing(cast: Cast, monkeypatch: object) -> None:
+    import pytest
+
+    from samenspel.audit import services as audit_services
+
+    real = audit_services.record
+
+    def refuse_reads(event: Event, **kwargs: object) -> object:
+        if event == Event.USER_VIEWED:
+            raise RuntimeError("audit log unavailable")
+        return real(event, **kwargs)  # type: ignore[arg-type]
+
+    mp = pytest.MonkeyPatch()
+    mp.setattr("samenspel.audit.services.record", refuse_reads)
+    try:
+        client = Client(raise_request_exception=False, REMOTE_ADDR="127.0.0.1")
+        force_verified_login(client, cast.admin_a)
+        response = client.get(f"/beheer/gebruikers/{cast.case_manager.uuid}/")
+    finally:
+        mp.undo()
+    assert response.status_code == 500
+    assert cast.case_manager.full_name not in response.content.decode()
