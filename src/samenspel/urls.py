@@ -1,18 +1,23 @@
 """The root URL configuration."""
 
-from django.conf import settings
 from django.urls import include, path
 from django.views.i18n import set_language
 
 from samenspel.api.main import api
+from samenspel.web import auth
 
 urlpatterns = [
     path("", include("samenspel.web.urls")),
+    # Always routed, so that settings can switch SSO on in tests; both answer 404 while it is
+    # off. The callback, /oidc/callback/, is web:oidc_callback.
+    path(
+        "oidc/authenticate/",
+        auth.OIDCAuthenticateView.as_view(),
+        name="oidc_authentication_init",
+    ),
     path("taal/", set_language, name="set_language"),
     path("api/v1/", api.urls),
 ]
-if settings.OIDC_ENABLED:
-    urlpatterns.append(path("oidc/", include("mozilla_django_oidc.urls")))
 
 handler400 = "samenspel.web.errors.bad_request"
 handler403 = "samenspel.web.errors.permission_denied"

@@ -12,23 +12,29 @@ import segno
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
+from django.core.exceptions import SuspiciousOperation
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views import View
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
-from mozilla_django_oidc.views import OIDCAuthenticationCallbackView
+from mozilla_django_oidc.views import (
+    OIDCAuthenticationCallbackView,
+    OIDCAuthenticationRequestView,
+)
 
 from samenspel import audit
 from samenspel.accounts import services
+from samenspel.accounts.backends import SSO_OUTCOME, SingleSignOnOutcome, as_identifier
 from samenspel.accounts.models import RecoveryCodeDevice, User
 from samenspel.audit.events import Event, Outcome, Purpose
 from samenspel.web.forms import LoginForm, RecoveryCodeForm, TokenForm
-from samenspel.web.middleware import LOGIN_AT
+from samenspel.web.middleware import LOGIN_AT, is_verified
 
 NEXT = "samenspel_next"
 
@@ -48,7 +54,7 @@ def _name_hash(username: str) -> str:
 
 
 def login_view(request: HttpRequest) -> HttpResponse:
-    if request.user.is_authenticated and request.user.is_verified():  # type: ignore[union-attr]
+    if request.user.is_authenticated and is_verified(request.user):
         return redirect("web:home")
     form = LoginForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -94,7 +100,7 @@ def mfa_view(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not user.is_authenticated:
         return redirect("web:login")
-    if user.is_verified():  # type: ignore[union-attr]
+    if is_verified(user):
         return redirect("web:home")
     assert isinstance(user, User)
     device = services.confirmed_totp_device(user)
@@ -122,7 +128,7 @@ def recovery_view(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not user.is_authenticated:
         return redirect("web:login")
-    if user.is_verified():  # type: ignore[union-attr]
+    if is_verified(user):
         return redirect("web:home")
     assert isinstance(user, User)
     form = RecoveryCodeForm(request.POST or None)
@@ -151,7 +157,7 @@ def mfa_enrol_view(request: HttpRequest) -> HttpResponse:
         return redirect("web:login")
     assert isinstance(user, User)
     if services.confirmed_totp_device(user) is not None:
-        return redirect("web:home" if user.is_verified() else "web:mfa")  # type: ignore[attr-defined]
+        return redirect("web:home" if is_verified(user) else "web:mfa")
     device = services.start_totp_enrolment(user)
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -185,19 +191,79 @@ def logout_view(request: HttpRequest) -> HttpResponse:
     return redirect("web:login")
 
 
+class OIDCAuthenticateView(OIDCAuthenticationRequestView):  # type: ignore[misc]
+    """Send the browser to the identity provider with state, nonce and a PKCE challenge."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        # The library reads the OIDC settings here, and they do not exist while SSO is off.
+        View.__init__(self, **kwargs)
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not settings.OIDC_ENABLED:
+            raise Http404
+        self.OIDC_OP_AUTH_ENDPOINT = self.get_settings("OIDC_OP_AUTHORIZATION_ENDPOINT")
+        self.OIDC_RP_CLIENT_ID = self.get_settings("OIDC_RP_CLIENT_ID")
+        response: HttpResponse = super().dispatch(request, *args, **kwargs)
+        return response
+
+
 class OIDCCallbackView(OIDCAuthenticationCallbackView):  # type: ignore[misc]
     """Finish an SSO login: the identity provider supplied the second factor."""
 
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not settings.OIDC_ENABLED:
+            raise Http404
+        response: HttpResponse = super().dispatch(request, *args, **kwargs)
+        return response
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        try:
+            response: HttpResponse = super().get(request)
+        except SuspiciousOperation:
+            # The state is not one this browser session was sent away with: a replayed or
+            # forged callback. The library raises here; it should read as a failed login.
+            return self.login_failure()
+        return response
+
     def login_success(self) -> HttpResponse:
-        response = super().login_success()
+        response: HttpResponse = super().login_success()
         user = self.user
+        outcome: SingleSignOnOutcome | None = getattr(self.request, SSO_OUTCOME, None)
         otp_login(self.request, services.sso_device(user))
+        self.request.session.cycle_key()
         self.request.session[LOGIN_AT] = time.time()
-        audit.record(Event.SSO_LOGIN_SUCCEEDED, by=user, obj=user, purpose=Purpose.AUTHENTICATION)
+        acr = outcome.acr if outcome is not None else ""
+        details: dict[str, Any] = {"acr": acr} if acr else {}
+        audit.record(
+            Event.SSO_LOGIN_SUCCEEDED, by=user, obj=user, purpose=Purpose.AUTHENTICATION, **details
+        )
         return response
 
     def login_failure(self) -> HttpResponse:
+        request = self.request
+        outcome: SingleSignOnOutcome | None = getattr(request, SSO_OUTCOME, None)
+        if outcome is None:
+            outcome = SingleSignOnOutcome(reason=self._failure_reason())
+        details: dict[str, Any] = {"reason": outcome.reason}
+        if outcome.acr:
+            details["acr"] = outcome.acr
+        if outcome.reason == "provider_error":
+            details["error"] = as_identifier(request.GET.get("error"))
         audit.record(
-            Event.SSO_LOGIN_FAILED, by=None, purpose=Purpose.AUTHENTICATION, outcome=Outcome.FAILURE
+            Event.SSO_LOGIN_FAILED,
+            by=None,
+            obj=outcome.user,
+            purpose=Purpose.AUTHENTICATION,
+            outcome=Outcome.FAILURE,
+            **details,
         )
         return HttpResponseRedirect(reverse("web:login") + "?sso=mislukt")
+
+    def _failure_reason(self) -> str:
+        """Name a failure that happened before the backend ran."""
+        query = self.request.GET
+        if query.get("error"):
+            return "provider_error"  # e.g. the user cancelled at the identity provider
+        if "code" in query and "state" in query:
+            return "unknown_state"
+        return "missing_code"
