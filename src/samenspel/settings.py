@@ -119,7 +119,12 @@ DATABASE_URL = env_str("DATABASE_URL")
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
 else:
-    DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": str(DATA_DIR / "samenspel.sqlite3")}}
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": str(DATA_DIR / "samenspel.sqlite3"),
+        }
+    }
 _db = DATABASES["default"]
 _db["ATOMIC_REQUESTS"] = True
 if _db["ENGINE"] == "django.db.backends.sqlite3":
@@ -179,7 +184,9 @@ SECURE = env_bool("SAMENSPEL_SECURE", default=PRODUCTION)
 SESSION_COOKIE_SECURE = SECURE
 CSRF_COOKIE_SECURE = SECURE
 SECURE_SSL_REDIRECT = SECURE and env_bool("SAMENSPEL_SSL_REDIRECT", default=True)
-SECURE_HSTS_SECONDS = env_int("SAMENSPEL_HSTS_SECONDS", default=31_536_000 if SECURE else 0, minimum=0)
+SECURE_HSTS_SECONDS = env_int(
+    "SAMENSPEL_HSTS_SECONDS", default=31_536_000 if SECURE else 0, minimum=0
+)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE
 SECURE_HSTS_PRELOAD = SECURE
 if env_bool("SAMENSPEL_BEHIND_TLS_PROXY", default=False):
@@ -202,7 +209,9 @@ SECURE_CSP = {
 }
 
 # Requests: small bodies only until an issue brings uploads.
-DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("SAMENSPEL_MAX_REQUEST_BYTES", default=1_048_576, minimum=1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int(
+    "SAMENSPEL_MAX_REQUEST_BYTES", default=1_048_576, minimum=1024
+)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 500
 
 # Lockout after repeated failed logins (django-axes): per user name and address together,

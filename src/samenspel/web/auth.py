@@ -98,11 +98,10 @@ def _finish_second_factor(request: HttpRequest, device: Any, event: Event) -> Ht
 def mfa_view(request: HttpRequest) -> HttpResponse:
     """Ask for the TOTP code after the password."""
     user = request.user
-    if not user.is_authenticated:
+    if not isinstance(user, User):
         return redirect("web:login")
     if is_verified(user):
         return redirect("web:home")
-    assert isinstance(user, User)
     device = services.confirmed_totp_device(user)
     if device is None:
         return redirect("web:mfa_enrol")
@@ -112,25 +111,38 @@ def mfa_view(request: HttpRequest) -> HttpResponse:
         if allowed and device.verify_token(form.cleaned_data["token"]):
             return _finish_second_factor(request, device, Event.MFA_VERIFIED)
         audit.record(
-            Event.MFA_FAILED, by=user, obj=user, purpose=Purpose.AUTHENTICATION,
-            outcome=Outcome.FAILURE, throttled=not allowed,
+            Event.MFA_FAILED,
+            by=user,
+            obj=user,
+            purpose=Purpose.AUTHENTICATION,
+            outcome=Outcome.FAILURE,
+            throttled=not allowed,
         )
         if not allowed and info and info.get("locked_until"):
             wait = max(1, int((info["locked_until"] - timezone.now()).total_seconds()))
-            form.add_error("token", _("Te veel onjuiste codes. Wacht %(seconds)d seconden en probeer het opnieuw.") % {"seconds": wait})
+            form.add_error(
+                "token",
+                _("Te veel onjuiste codes. Wacht %(seconds)d seconden en probeer het opnieuw.")
+                % {"seconds": wait},
+            )
         else:
-            form.add_error("token", _("Deze code klopt niet of is al gebruikt. Wacht op de volgende code en probeer het opnieuw."))
+            form.add_error(
+                "token",
+                _(
+                    "Deze code klopt niet of is al gebruikt. "
+                    "Wacht op de volgende code en probeer het opnieuw."
+                ),
+            )
     return render(request, "web/mfa.html", {"form": form}, status=400 if form.errors else 200)
 
 
 def recovery_view(request: HttpRequest) -> HttpResponse:
     """Let a user in with a single-use recovery code instead of the TOTP code."""
     user = request.user
-    if not user.is_authenticated:
+    if not isinstance(user, User):
         return redirect("web:login")
     if is_verified(user):
         return redirect("web:home")
-    assert isinstance(user, User)
     form = RecoveryCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         device = RecoveryCodeDevice.objects.filter(user=user, confirmed=True).first()
@@ -138,13 +150,20 @@ def recovery_view(request: HttpRequest) -> HttpResponse:
             remaining = device.unused_count()
             messages.warning(
                 request,
-                _("U hebt een herstelcode gebruikt. U hebt er nog %(count)d. Maak nieuwe codes via Mijn account als u er weinig over hebt.")
+                _(
+                    "U hebt een herstelcode gebruikt. U hebt er nog %(count)d. Maak nieuwe "
+                    "codes via Mijn account als u er weinig over hebt."
+                )
                 % {"count": remaining},
             )
             return _finish_second_factor(request, device, Event.RECOVERY_CODE_USED)
         audit.record(
-            Event.MFA_FAILED, by=user, obj=user, purpose=Purpose.AUTHENTICATION,
-            outcome=Outcome.FAILURE, step="recovery_code",
+            Event.MFA_FAILED,
+            by=user,
+            obj=user,
+            purpose=Purpose.AUTHENTICATION,
+            outcome=Outcome.FAILURE,
+            step="recovery_code",
         )
         form.add_error("code", _("Deze herstelcode klopt niet of is al gebruikt."))
     return render(request, "web/recovery.html", {"form": form}, status=400 if form.errors else 200)
@@ -153,9 +172,8 @@ def recovery_view(request: HttpRequest) -> HttpResponse:
 def mfa_enrol_view(request: HttpRequest) -> HttpResponse:
     """Set up the TOTP second factor at the first login, with a QR code."""
     user = request.user
-    if not user.is_authenticated:
+    if not isinstance(user, User):
         return redirect("web:login")
-    assert isinstance(user, User)
     if services.confirmed_totp_device(user) is not None:
         return redirect("web:home" if is_verified(user) else "web:mfa")
     device = services.start_totp_enrolment(user)
@@ -166,14 +184,26 @@ def mfa_enrol_view(request: HttpRequest) -> HttpResponse:
             otp_login(request, device)
             request.session.cycle_key()
             return render(request, "web/recovery_codes.html", {"codes": codes, "first_time": True})
-        form.add_error("token", _("Deze code klopt niet. Controleer of de tijd op uw telefoon klopt en probeer de volgende code."))
+        form.add_error(
+            "token",
+            _(
+                "Deze code klopt niet. Controleer of de tijd op uw telefoon klopt "
+                "en probeer de volgende code."
+            ),
+        )
     uri = device.config_url
-    qr_svg = segno.make(uri, error="m").svg_inline(scale=5, title=_("QR-code voor uw authenticator-app"))
+    qr_svg = segno.make(uri, error="m").svg_inline(
+        scale=5, title=_("QR-code voor uw authenticator-app")
+    )
     secret = base64.b32encode(device.bin_key).decode().rstrip("=")
     return render(
         request,
         "web/mfa_enrol.html",
-        {"form": form, "qr_svg": qr_svg, "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))},
+        {
+            "form": form,
+            "qr_svg": qr_svg,
+            "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
+        },
         status=400 if form.errors else 200,
     )
 
