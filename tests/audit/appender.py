@@ -1,0 +1,46 @@
+"""A separate process that appends audit records: `python -m tests.audit.appender ...`.
+
+Run by test_concurrency with DATABASE_URL pointing at a database shared by several processes.
+  append WORKER COUNT START   wait until the epoch time START, then append COUNT records
+  check                       run `samenspel audit verify`, then print its output and
+                              [seq, worker, n] of every record as JSON
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import sys
+import time
+
+import django
+
+
+def main(argv: list[str]) -> None:
+    django.setup()
+    from django.core.management import call_command
+
+    from samenspel import audit
+    from samenspel.audit.events import Event, Purpose
+    from samenspel.audit.models import AuditEvent
+
+    if argv[0] == "append":
+        worker, count, start = int(argv[1]), int(argv[2]), float(argv[3])
+        time.sleep(max(0.0, start - time.time()))
+        for n in range(count):
+            audit.record(Event.PAGE_VIEWED, by=None, purpose=Purpose.SYSTEM, worker=worker, n=n)
+            # Requests leave gaps between appends. Without them one SQLite writer retakes the
+            # lock at once while the others back off, and the processes barely interleave.
+            time.sleep(0.01)
+    elif argv[0] == "check":
+        out = io.StringIO()
+        call_command("audit", "verify", stdout=out, stderr=io.StringIO())
+        rows = AuditEvent.objects.order_by("seq").values_list("seq", "details")
+        records = [[seq, d.get("worker"), d.get("n")] for seq, d in rows]
+        sys.stdout.write(json.dumps({"verify": out.getvalue(), "records": records}))
+    else:
+        raise SystemExit(f"unknown action {argv[0]!r}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

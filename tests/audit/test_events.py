@@ -1,0 +1,80 @@
+"""Event codes are stable: a code keeps its name forever and is never reused."""
+
+from __future__ import annotations
+
+from samenspel.audit.events import Event, Outcome, Purpose
+
+# Every code that ever existed, with its name. Append new codes here; never edit or remove a line
+# (a removed event stays in this list so that its code is never given to another event).
+FROZEN_EVENTS = [
+    (101, "LOGIN_SUCCEEDED"),
+    (102, "LOGIN_FAILED"),
+    (103, "LOGIN_LOCKED_OUT"),
+    (104, "LOGOUT"),
+    (105, "SESSION_EXPIRED"),
+    (106, "SSO_LOGIN_SUCCEEDED"),
+    (107, "SSO_LOGIN_FAILED"),
+    (201, "MFA_ENROLLED"),
+    (202, "MFA_VERIFIED"),
+    (203, "MFA_FAILED"),
+    (204, "RECOVERY_CODE_USED"),
+    (205, "RECOVERY_CODES_CREATED"),
+    (206, "MFA_RESET"),
+    (301, "ORGANISATION_CREATED"),
+    (302, "ORGANISATION_CHANGED"),
+    (303, "USER_CREATED"),
+    (304, "USER_CHANGED"),
+    (305, "USER_DISABLED"),
+    (306, "USER_ENABLED"),
+    (307, "ROLES_CHANGED"),
+    (308, "PASSWORD_CHANGED"),
+    (309, "PASSWORD_SET_BY_ADMIN"),
+    (401, "PAGE_VIEWED"),
+    (402, "ORGANISATION_LIST_VIEWED"),
+    (403, "ORGANISATION_VIEWED"),
+    (404, "USER_LIST_VIEWED"),
+    (405, "USER_VIEWED"),
+    (406, "AUDIT_LOG_VIEWED"),
+    (407, "AUDIT_RECORD_VIEWED"),
+    (501, "AUDIT_EXPORTED"),
+    (502, "AUDIT_CHECKPOINT_WRITTEN"),
+    (503, "AUDIT_VERIFIED"),
+    (601, "ACCESS_DENIED"),
+    (602, "NOT_FOUND"),
+    (603, "CSRF_FAILED"),
+    (604, "BAD_REQUEST"),
+    (605, "PERMISSION_DENIED"),
+    (606, "SERVER_ERROR"),
+    (701, "DEMO_LOADED"),
+]
+# Stored as text in every record and covered by its hash.
+FROZEN_PURPOSES = [
+    "authentication",
+    "administration",
+    "collaboration",
+    "audit_review",
+    "security",
+    "system",
+]
+FROZEN_OUTCOMES = ["success", "denied", "failure"]
+
+
+def test_no_code_disappears_or_changes_its_name() -> None:
+    current = {member.value: member.name for member in Event}
+    changed = [
+        (code, name, current.get(code)) for code, name in FROZEN_EVENTS if current.get(code) != name
+    ]
+    assert changed == [], "event codes must keep their names: (code, was, is)"
+
+
+def test_no_two_names_share_a_code() -> None:
+    # An enum turns a second name for a value into an alias, which iteration hides.
+    aliases = [name for name, member in Event.__members__.items() if member.name != name]
+    assert aliases == []
+    codes = [code for code, _ in FROZEN_EVENTS]
+    assert len(codes) == len(set(codes))
+
+
+def test_purposes_and_outcomes_keep_their_stored_values() -> None:
+    assert set(FROZEN_PURPOSES) <= {p.value for p in Purpose}
+    assert set(FROZEN_OUTCOMES) <= {o.value for o in Outcome}
