@@ -131,3 +131,14 @@ def test_event_and_purpose_must_be_their_own_types(db: None, event: Any, purpose
     with pytest.raises(TypeError):
         audit.record(event, by=None, purpose=purpose)
     assert not AuditEvent.objects.exists()
+
+
+def test_details_are_ascii_identifiers_only(db: None) -> None:
+    """Non-ASCII detail values are refused: their JSON escapes could be altered unseen."""
+    import pytest
+
+    from samenspel import audit
+    from samenspel.audit.events import Event, Purpose
+
+    with pytest.raises(ValueError, match="not an identifier"):
+        audit.record(Event.PAGE_VIEWED, by=None, purpose=Purpose.SYSTEM, page="café")

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 ADVISORY_LOCK_KEY = 0x5A_4D_45_4E_53_50_45_4C & 0x7FFF_FFFF_FFFF_FFFF
 
 # Details carry identifiers only: short values without spaces, never prose about a person.
-_IDENTIFIER = re.compile(r"^[\w.:@/+=-]{0,100}$")
+_IDENTIFIER = re.compile(r"^[\w.:@/+=-]{0,100}$", re.ASCII)
 
 
 def _check_detail(key: str, value: Any) -> Any:
