@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "samenspel.accounts",
     "samenspel.audit",
+    "samenspel.frameworks",
     "samenspel.sharing",
     "samenspel.web",
     "samenspel.demo",

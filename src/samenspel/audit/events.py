@@ -8,7 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 class Event(models.IntegerChoices):
     """What happened. Ranges: 1xx login, 2xx second factor, 3xx administration,
-    4xx reads, 5xx exports and log maintenance, 6xx denials and errors, 7xx system."""
+    4xx reads, 5xx exports and log maintenance, 6xx denials and errors, 7xx system,
+    8xx frameworks."""
 
     LOGIN_SUCCEEDED = 101, _("Inloggen met wachtwoord gelukt")
     LOGIN_FAILED = 102, _("Inloggen mislukt")
@@ -56,6 +57,12 @@ class Event(models.IntegerChoices):
 
     DEMO_LOADED = 701, _("Demogegevens geladen")
 
+    FRAMEWORK_LOADED = 801, _("Kaderversie geladen als concept")
+    FRAMEWORK_PUBLISHED = 802, _("Kaderversie gepubliceerd")
+    FRAMEWORK_WITHDRAWN = 803, _("Kaderversie ingetrokken")
+    FRAMEWORK_DELETED = 804, _("Conceptversie van kader verwijderd")
+    FRAMEWORK_REFUSED = 805, _("Wijziging van kaderversie geweigerd")
+
 
 class Outcome(models.TextChoices):
     SUCCESS = "success", _("gelukt")
@@ -72,3 +79,4 @@ class Purpose(models.TextChoices):
     AUDIT_REVIEW = "audit_review", _("Toezicht op het logboek")
     SECURITY = "security", _("Beveiliging")
     SYSTEM = "system", _("Systeembeheer")
+    FRAMEWORK_MANAGEMENT = "framework_management", _("Beheer van kaders")

@@ -144,3 +144,20 @@ def _audit_events(user: User, action: Action) -> Q:
     if user.organisation.is_operator:
         mine |= Q(actor_organisation__isnull=True, object_organisation__isnull=True)
     return mine
+
+
+@rule("frameworks.frameworkversion")
+def _framework_versions(user: User, action: Action) -> Q:
+    # Published (and withdrawn) frameworks are the shared reference for everybody; drafts
+    # are seen and changed by national administrators only.
+    national = user.has_role(Role.NATIONAL_ADMIN)
+    if action is Action.MANAGE:
+        return Q() if national else NOTHING
+    return Q() if national else ~Q(status="draft")
+
+
+@rule("frameworks.frameworkrow")
+def _framework_rows(user: User, action: Action) -> Q:
+    if action is Action.MANAGE:
+        return NOTHING  # rows change only by loading a new version
+    return Q() if user.has_role(Role.NATIONAL_ADMIN) else ~Q(version__status="draft")

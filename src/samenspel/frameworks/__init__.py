@@ -1,0 +1,1 @@
+"""The framework as versioned data: actors, stages, legal domains, measures, RACI, routing."""

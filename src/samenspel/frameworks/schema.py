@@ -1,0 +1,624 @@
+"""The shape of a framework file and its validation, with a plain-words message per problem.
+
+A framework file is YAML with these top-level sections: `framework` (a block) and the lists
+`sources`, `actors`, `stages`, `phases`, `tracks`, `transitions`, `legal_domains`, `measures`,
+`raci`, `flows`, `routes` and `retention`. Every row has an `id` (except transitions and
+RACI rows) and a `src` list of source tags: a source id from `sources`, `GK` (general
+knowledge) or `GK?` (uncertain: an administrator should check it).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+from samenspel.frameworks.source import Path_, Problem, SourceDocument, dotted, read
+
+
+class K(Enum):
+    """Kinds of field value."""
+
+    TEXT = "text"  # non-empty text
+    OPT_TEXT = "optional text"
+    BOOL = "true or false"
+    INT = "whole number"
+    DATE = "date (YYYY-MM-DD)"
+    REF = "reference"
+    REFS = "list of references"
+    ENUM = "choice"
+    ENUMS = "list of choices"
+    TEXTS = "list of texts"
+    TERM = "term"
+    SOURCES = "source tags"
+    BLOCK = "block"
+
+
+@dataclass(frozen=True)
+class F:
+    """One field of a row."""
+
+    name: str
+    kind: K
+    required: bool = True
+    ref: str = ""  # for REF/REFS: the section (or sections, "stages|phases") referred to
+    choices: tuple[str, ...] = ()
+    fields: tuple[F, ...] = ()  # for BLOCK
+    non_empty: bool = False  # for lists
+
+
+ORGANISATION_TYPES = (
+    "municipality",
+    "zvh",
+    "police",
+    "om",
+    "nctv",
+    "aivd",
+    "reclassering",
+    "rvdk",
+    "care_partner",
+    "lse",
+)
+MEASURE_DOMAINS = ("prevention", "care", "repression")
+TERM_UNITS = ("days", "weeks", "months", "years")
+URGENCIES = ("acute", "non_acute")
+FLAG_NAMES = ("consult_mayor", "trust_tension", "voluntary", "relies_on_aivd", "verify_duty")
+NO_ROLE = "\u2013"  # an en dash: no role in this stage
+RACI_VALUE = re.compile(rf"^({NO_ROLE}|-|[RACI](/[RACI])*)$")
+SOURCE_ID = re.compile(r"^S-\d{2,3}[a-z]?$")
+UNCERTAIN_TAG = "GK?"
+KNOWN_TAGS = ("GK", UNCERTAIN_TAG)
+
+SRC = F("src", K.SOURCES)
+TERM_FIELDS = (F("value", K.INT), F("unit", K.ENUM, choices=TERM_UNITS))
+
+FRAMEWORK_FIELDS = (
+    F("id", K.TEXT),
+    F("title", K.TEXT),
+    F("version", K.TEXT),
+    F("valid_from", K.DATE),
+    F("valid_until", K.DATE, required=False),
+    F("language", K.ENUM, choices=("nl",)),
+    F("description", K.OPT_TEXT, required=False),
+)
+
+
+@dataclass(frozen=True)
+class Section:
+    """A list of rows in the file."""
+
+    name: str
+    id_pattern: str  # a regular expression ids must match ("" for rows without id)
+    fields: tuple[F, ...]
+    label: str  # what one row is called in messages
+
+
+SECTIONS: tuple[Section, ...] = (
+    Section(
+        "sources",
+        r"^S-\d{2,3}[a-z]?$",
+        (
+            F("id", K.TEXT),
+            F("title", K.TEXT),
+            F("url", K.OPT_TEXT, required=False),
+            F("note", K.OPT_TEXT, required=False),
+        ),
+        "source",
+    ),
+    Section(
+        "actors",
+        r"^A-[A-Z]{2,6}$",
+        (
+            F("id", K.TEXT),
+            F("name", K.TEXT),
+            F("name_en", K.TEXT),
+            F("organisation_type", K.ENUM, required=False, choices=ORGANISATION_TYPES),
+            F("role", K.TEXT),
+            F("legal_domains", K.REFS, required=False, ref="legal_domains"),
+            F("may_share", K.OPT_TEXT, required=False),
+            F("may_not_share", K.OPT_TEXT, required=False),
+            F("tasks", K.TEXTS, required=False),
+            F("does_not", K.TEXTS, required=False),
+            SRC,
+        ),
+        "actor",
+    ),
+    Section(
+        "stages",
+        r"^ST-\d$",
+        (
+            F("id", K.TEXT),
+            F("name", K.TEXT),
+            F("name_en", K.TEXT),
+            F("order", K.INT),
+            F("entry", K.TEXT),
+            F("exit", K.TEXT),
+            F("terminal", K.BOOL, required=False),
+            SRC,
+        ),
+        "stage",
+    ),
+    Section(
+        "phases",
+        r"^PH-\d$",
+        (
+            F("id", K.TEXT),
+            F("name", K.TEXT),
+            F("name_en", K.TEXT),
+            F("order", K.INT),
+            F("entry", K.TEXT),
+            F("exit", K.TEXT),
+            F("terminal", K.BOOL, required=False),
+            F("tracks", K.REFS, required=False, ref="tracks"),
+            SRC,
+        ),
+        "phase",
+    ),
+    Section(
+        "tracks",
+        r"^TR-[A-Z]{2,12}$",
+        (
+            F("id", K.TEXT),
+            F("name", K.TEXT),
+            F("name_en", K.TEXT),
+            F("lead", K.TEXT),
+            F("lead_actors", K.REFS, required=False, ref="actors"),
+            SRC,
+        ),
+        "track",
+    ),
+    Section(
+        "transitions",
+        "",
+        (
+            F("from", K.REF, ref="stages|phases"),
+            F("to", K.REF, ref="stages|phases"),
+            F("criteria", K.TEXT),
+            SRC,
+        ),
+        "transition",
+    ),
+    Section(
+        "legal_domains",
+        r"^D-[A-Z]{2,8}$",
+        (
+            F("id", K.TEXT),
+            F("name", K.TEXT),
+            F("name_en", K.TEXT),
+            F("purpose", K.TEXT),
+            F("competent_authorities", K.REFS, ref="actors", non_empty=True),
+            F("authority_text", K.TEXT),
+            F("instruments", K.TEXT),
+            F("review_route", K.TEXT),
+            SRC,
+        ),
+        "legal domain",
+    ),
+    Section(
+        "measures",
+        r"^I-\d{2}$",
+        (
+            F("id", K.TEXT),
+            F("name", K.TEXT),
+            F("name_en", K.TEXT),
+            F("domains", K.ENUMS, choices=MEASURE_DOMAINS, non_empty=True),
+            F("legal_domain", K.REF, ref="legal_domains"),
+            F(
+                "legal_basis",
+                K.BLOCK,
+                fields=(F("text", K.TEXT), F("reference", K.OPT_TEXT, required=False)),
+            ),
+            F(
+                "decision_role",
+                K.BLOCK,
+                fields=(
+                    F("actors", K.REFS, ref="actors", non_empty=True),
+                    F("text", K.TEXT),
+                ),
+            ),
+            F("executors", K.REFS, ref="actors", required=False),
+            F("executor_text", K.TEXT),
+            F("phases", K.REFS, ref="phases", required=False),
+            F("stages", K.REFS, ref="stages", required=False),
+            F(
+                "flags",
+                K.BLOCK,
+                required=False,
+                fields=tuple(F(n, K.BOOL, required=False) for n in FLAG_NAMES),
+            ),
+            F("max_term", K.BLOCK, required=False, fields=TERM_FIELDS),
+            F("extension", K.OPT_TEXT, required=False),
+            F("notes", K.OPT_TEXT, required=False),
+            SRC,
+        ),
+        "measure",
+    ),
+    Section(
+        "raci",
+        "",
+        (
+            F("stage", K.REF, ref="stages"),
+            F("actor", K.REF, ref="actors"),
+            F("value", K.TEXT),
+            F("note", K.OPT_TEXT, required=False),
+            SRC,
+        ),
+        "RACI cell",
+    ),
+    Section(
+        "flows",
+        r"^F-\d{2}$",
+        (
+            F("id", K.TEXT),
+            F("from", K.REFS, ref="actors", non_empty=True),
+            F("to", K.REFS, ref="actors", non_empty=True),
+            F("content", K.TEXT),
+            F("legal_ground", K.TEXT),
+            F("restrictions", K.OPT_TEXT, required=False),
+            SRC,
+        ),
+        "information flow",
+    ),
+    Section(
+        "routes",
+        r"^C-\d{2}$",
+        (
+            F("id", K.TEXT),
+            F("situation", K.TEXT),
+            F("urgency", K.ENUM, choices=URGENCIES),
+            F("route", K.TEXT),
+            F("contact", K.TEXT),
+            F("when", K.OPT_TEXT, required=False),
+            F("actors", K.REFS, ref="actors", required=False),
+            SRC,
+        ),
+        "route",
+    ),
+    Section(
+        "retention",
+        r"^R-\d{2}$",
+        (
+            F("id", K.TEXT),
+            F("data_set", K.TEXT),
+            F("term", K.BLOCK, required=False, fields=TERM_FIELDS),
+            F("rule", K.TEXT),
+            F("basis", K.TEXT),
+            SRC,
+        ),
+        "retention class",
+    ),
+)
+SECTION_BY_NAME = {s.name: s for s in SECTIONS}
+TOP_LEVEL = ("framework", *SECTION_BY_NAME)
+
+
+@dataclass
+class Result:
+    """The outcome of validating one file."""
+
+    file: str
+    data: dict[str, Any] | None
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def summary(self) -> str:
+        """One line saying what a valid file holds."""
+        if self.data is None:
+            return f"{self.file}: not valid ({len(self.problems)} problems)"
+        fw = self.data["framework"]
+        counts = ", ".join(
+            f"{len(self.data.get(s.name, []))} {s.name.replace('_', ' ')}" for s in SECTIONS
+        )
+        uncertain = count_uncertain(self.data)
+        return (
+            f"{self.file}: valid framework {fw['id']} version {fw['version']} "
+            f"(from {fw['valid_from']}): {counts}; {uncertain} rows marked GK? (uncertain)"
+        )
+
+
+def count_uncertain(data: dict[str, Any]) -> int:
+    return sum(
+        1
+        for section in SECTIONS
+        for row in data.get(section.name, []) or []
+        if isinstance(row, dict) and UNCERTAIN_TAG in (row.get("src") or [])
+    )
+
+
+class _Checker:
+    def __init__(self, doc: SourceDocument) -> None:
+        self.doc = doc
+        self.problems: list[Problem] = list(doc.problems)
+
+    def problem(self, path: Path_, message: str) -> None:
+        self.problems.append(Problem(self.doc.file, self.doc.line_of(path), dotted(path), message))
+
+    # --- single values -----------------------------------------------------------------
+
+    def value(self, spec: F, value: Any, path: Path_) -> None:
+        kind = spec.kind
+        if kind in (K.TEXT, K.OPT_TEXT):
+            if not isinstance(value, str):
+                self.problem(path, f"should be text, not {_describe(value)}")
+            elif kind is K.TEXT and not value.strip():
+                self.problem(path, "is empty; fill it in")
+        elif kind is K.BOOL:
+            if not isinstance(value, bool):
+                self.problem(path, f"should be true or false, not {_describe(value)}")
+        elif kind is K.INT:
+            if isinstance(value, bool) or not isinstance(value, int):
+                self.problem(path, f"should be a whole number, not {_describe(value)}")
+            elif value < 0:
+                self.problem(path, "should not be negative")
+        elif kind is K.DATE:
+            self.date(value, path)
+        elif kind is K.ENUM:
+            if value not in spec.choices:
+                self.problem(path, f"{_describe(value)} is not one of: {', '.join(spec.choices)}")
+        elif kind in (K.ENUMS, K.TEXTS, K.REFS, K.SOURCES):
+            self.list_value(spec, value, path)
+        elif kind is K.REF:
+            if not isinstance(value, str) or not value:
+                self.problem(path, f"should be an id, not {_describe(value)}")
+        elif kind is K.BLOCK:
+            self.block(spec.fields, value, path, what=spec.name)
+
+    def date(self, value: Any, path: Path_) -> None:
+        if not isinstance(value, str):
+            self.problem(path, f"should be a date written as YYYY-MM-DD, not {_describe(value)}")
+            return
+        try:
+            dt.date.fromisoformat(value)
+        except ValueError:
+            self.problem(path, f"{value!r} is not a valid date (write YYYY-MM-DD, e.g. 2026-01-31)")
+        else:
+            if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+                self.problem(path, f"{value!r}: write dates as YYYY-MM-DD")
+
+    def list_value(self, spec: F, value: Any, path: Path_) -> None:
+        if not isinstance(value, list):
+            self.problem(path, f"should be a list, not {_describe(value)}")
+            return
+        if spec.non_empty and not value:
+            self.problem(path, "is an empty list; name at least one")
+        seen: set[Any] = set()
+        for i, item in enumerate(value):
+            item_path = (*path, i)
+            if not isinstance(item, str) or not item.strip():
+                self.problem(item_path, f"should be text, not {_describe(item)}")
+                continue
+            if item in seen and spec.kind is not K.TEXTS:
+                self.problem(item_path, f"{item!r} is listed twice")
+            seen.add(item)
+            if spec.kind is K.ENUMS and item not in spec.choices:
+                self.problem(item_path, f"{item!r} is not one of: {', '.join(spec.choices)}")
+            if spec.kind is K.SOURCES and item not in KNOWN_TAGS and not SOURCE_ID.fullmatch(item):
+                self.problem(item_path, f"{item!r} is not a source tag (S-nn, GK or GK?)")
+        if spec.kind is K.SOURCES and not value:
+            self.problem(
+                path, "is empty; every row needs at least one source tag (S-nn, GK or GK?)"
+            )
+
+    def block(self, fields: tuple[F, ...], value: Any, path: Path_, *, what: str) -> None:
+        if not isinstance(value, dict):
+            self.problem(path, f"should be a block of fields, not {_describe(value)}")
+            return
+        known = {f.name for f in fields}
+        for key in value:
+            if key not in known:
+                hint = _closest(key, known)
+                self.problem(
+                    (*path, key), f"unknown field{hint}; known fields: {', '.join(sorted(known))}"
+                )
+        for spec in fields:
+            if spec.name not in value or value[spec.name] is None:
+                if spec.required:
+                    self.problem(
+                        (*path, spec.name), f"is missing: every {what} needs a {spec.name}"
+                    )
+                continue
+            self.value(spec, value[spec.name], (*path, spec.name))
+
+    # --- the whole document ------------------------------------------------------------
+
+    def run(self) -> dict[str, Any] | None:
+        data = self.doc.data
+        if data is None:
+            if not self.problems:
+                self.problem(
+                    (), "the file holds no framework: it should start with a framework block"
+                )
+            return None
+        if not isinstance(data, dict):
+            self.problem((), "the file should be a block with the sections " + ", ".join(TOP_LEVEL))
+            return None
+        for key in data:
+            if key not in TOP_LEVEL:
+                self.problem((key,), f"unknown section{_closest(key, set(TOP_LEVEL))}")
+        if "framework" not in data:
+            self.problem(
+                ("framework",), "is missing: the file needs a framework block with id and version"
+            )
+        else:
+            self.block(FRAMEWORK_FIELDS, data["framework"], ("framework",), what="framework")
+        ids: dict[str, dict[str, Path_]] = {}
+        for section in SECTIONS:
+            rows = data.get(section.name)
+            if rows is None:
+                self.problem((section.name,), f"is missing: add a list of {section.label}s")
+                continue
+            if not isinstance(rows, list):
+                self.problem((section.name,), f"should be a list of {section.label}s")
+                continue
+            ids[section.name] = {}
+            for i, row in enumerate(rows):
+                path: Path_ = (section.name, i)
+                self.block(section.fields, row, path, what=section.label)
+                if not isinstance(row, dict) or not section.id_pattern:
+                    continue
+                row_id = row.get("id")
+                if not isinstance(row_id, str):
+                    continue
+                if not re.fullmatch(section.id_pattern, row_id):
+                    self.problem((*path, "id"), f"{row_id!r} is not a valid {section.label} id")
+                if row_id in ids[section.name]:
+                    first = self.doc.line_of(ids[section.name][row_id])
+                    self.problem(
+                        (*path, "id"), f"duplicate id {row_id!r} (first used on line {first})"
+                    )
+                else:
+                    ids[section.name][row_id] = path
+        self.references(data, ids)
+        self.rules(data, ids)
+        return data if not self.problems else None
+
+    def references(self, data: dict[str, Any], ids: dict[str, dict[str, Path_]]) -> None:
+        def check(ref_spec: str, value: Any, path: Path_) -> None:
+            targets = ref_spec.split("|")
+            if isinstance(value, str) and not any(value in ids.get(t, {}) for t in targets):
+                names = " or ".join(SECTION_BY_NAME[t].label for t in targets)
+                self.problem(path, f"refers to unknown {names} {value!r}")
+
+        def walk_fields(fields: tuple[F, ...], row: Any, path: Path_) -> None:
+            if not isinstance(row, dict):
+                return
+            for spec in fields:
+                value = row.get(spec.name)
+                if value is None:
+                    continue
+                if spec.kind is K.REF:
+                    check(spec.ref, value, (*path, spec.name))
+                elif spec.kind is K.REFS and isinstance(value, list):
+                    for j, item in enumerate(value):
+                        check(spec.ref, item, (*path, spec.name, j))
+                elif spec.kind is K.BLOCK:
+                    walk_fields(spec.fields, value, (*path, spec.name))
+                elif spec.kind is K.SOURCES and isinstance(value, list):
+                    for j, tag in enumerate(value):
+                        if (
+                            isinstance(tag, str)
+                            and SOURCE_ID.fullmatch(tag)
+                            and tag not in ids.get("sources", {})
+                        ):
+                            self.problem(
+                                (*path, spec.name, j),
+                                f"refers to unknown source {tag!r}; add it to sources",
+                            )
+
+        for section in SECTIONS:
+            for i, row in enumerate(data.get(section.name) or []):
+                walk_fields(section.fields, row, (section.name, i))
+
+    def rules(self, data: dict[str, Any], ids: dict[str, dict[str, Path_]]) -> None:
+        rows = {
+            name: [r for r in (data.get(name) or []) if isinstance(r, dict)]
+            for name in SECTION_BY_NAME
+        }
+        # Transitions stay within one dimension: stage to stage, phase to phase.
+        outgoing: dict[str, int] = {}
+        for i, t in enumerate(data.get("transitions") or []):
+            if not isinstance(t, dict):
+                continue
+            src, dst = t.get("from"), t.get("to")
+            if isinstance(src, str) and isinstance(dst, str):
+                if src.split("-")[0] != dst.split("-")[0]:
+                    self.problem(
+                        ("transitions", i, "to"),
+                        f"goes from {src} to {dst}: "
+                        "a transition stays among stages or among phases",
+                    )
+                if src == dst:
+                    self.problem(("transitions", i, "to"), f"goes from {src} to itself")
+                outgoing[src] = outgoing.get(src, 0) + 1
+        for name in ("stages", "phases"):
+            for i, row in enumerate(data.get(name) or []):
+                if (
+                    isinstance(row, dict)
+                    and isinstance(row.get("id"), str)
+                    and not row.get("terminal")
+                    and not outgoing.get(row["id"])
+                ):
+                    self.problem(
+                        (name, i, "id"),
+                        f"{row['id']} has no exit: add a transition from it, "
+                        "or mark it terminal: true",
+                    )
+            orders = [r.get("order") for r in rows[name] if isinstance(r.get("order"), int)]
+            if len(orders) != len(set(orders)):
+                self.problem((name,), f"two {name} share the same order number")
+        # A measure names where it applies.
+        for i, m in enumerate(data.get("measures") or []):
+            if isinstance(m, dict) and not (m.get("phases") or m.get("stages")):
+                self.problem(
+                    ("measures", i, "phases"),
+                    "name the phases or stages where this measure applies",
+                )
+        # RACI cells: a known value, and each (stage, actor) once.
+        seen_cells: dict[tuple[str, str], int] = {}
+        for i, cell in enumerate(data.get("raci") or []):
+            if not isinstance(cell, dict):
+                continue
+            value = cell.get("value")
+            if isinstance(value, str) and not RACI_VALUE.fullmatch(value.strip()):
+                self.problem(
+                    ("raci", i, "value"),
+                    f"{value!r} is not a RACI value: use R, A, C, I, combinations like A/R, "
+                    f"or {NO_ROLE}",
+                )
+            key = (str(cell.get("stage")), str(cell.get("actor")))
+            if key in seen_cells:
+                first = self.doc.line_of(("raci", seen_cells[key]))
+                self.problem(
+                    ("raci", i),
+                    f"stage {key[0]} and actor {key[1]} have a RACI cell already (line {first})",
+                )
+            seen_cells[key] = i
+        # Validity dates in order.
+        fw = data.get("framework")
+        if (
+            isinstance(fw, dict)
+            and isinstance(fw.get("valid_from"), str)
+            and isinstance(fw.get("valid_until"), str)
+        ):
+            try:
+                if dt.date.fromisoformat(fw["valid_until"]) <= dt.date.fromisoformat(
+                    fw["valid_from"]
+                ):
+                    self.problem(("framework", "valid_until"), "lies on or before valid_from")
+            except ValueError:
+                pass
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, dict):
+        return "a block"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, int | float):
+        return f"the number {value}"
+    return repr(value)
+
+
+def _closest(word: str, options: set[str]) -> str:
+    import difflib
+
+    match = difflib.get_close_matches(word, sorted(options), n=1)
+    return f" (did you mean {match[0]!r}?)" if match else ""
+
+
+def validate_text(text: str, *, file: str) -> Result:
+    """Validate framework YAML text."""
+    doc = read(text, file=file)
+    checker = _Checker(doc)
+    data = checker.run()
+    problems = sorted(checker.problems, key=lambda p: (p.line, p.field))
+    return Result(file=file, data=data if not problems else None, problems=problems)
