@@ -1,0 +1,176 @@
+"""The course of action (handelingsperspectief): what an organisation can, must and must not do.
+
+A pure function over a validated framework document, so it can be tested for every stage,
+phase and organisation type without a database, and shown on every case page later.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+RACI_WORDS = {
+    "R": "voert uit",
+    "A": "is eindverantwoordelijk en beslist",
+    "C": "wordt geraadpleegd",
+    "I": "wordt geïnformeerd",
+}
+
+
+@dataclass(frozen=True)
+class Item:
+    """One line of a course of action, with where it comes from."""
+
+    text: str
+    ref: str = ""  # the framework row it comes from, e.g. "measures/I-17"
+    legal_basis: str = ""
+    uncertain: bool = False
+
+
+@dataclass
+class CourseOfAction:
+    """What one organisation type can, must and must not do in one stage or phase."""
+
+    organisation_type: str
+    scope: str  # a stage or phase id
+    scope_name: str
+    actors: list[str] = field(default_factory=list)  # the framework actors of this type
+    must_do: list[Item] = field(default_factory=list)
+    can_do: list[Item] = field(default_factory=list)
+    must_not_do: list[Item] = field(default_factory=list)
+    involve: list[Item] = field(default_factory=list)  # whom to involve or consult
+    acute: list[Item] = field(default_factory=list)
+    non_acute: list[Item] = field(default_factory=list)
+    next_steps: list[Item] = field(default_factory=list)
+
+
+def _index(document: dict[str, Any], section: str) -> dict[str, dict[str, Any]]:
+    return {row["id"]: row for row in document.get(section) or []}
+
+
+def _uncertain(row: dict[str, Any]) -> bool:
+    return "GK?" in (row.get("src") or [])
+
+
+def _names(ids: list[str], actors: dict[str, dict[str, Any]]) -> str:
+    return ", ".join(actors[i]["name"] for i in ids if i in actors)
+
+
+def course_of_action(
+    document: dict[str, Any], *, scope: str, organisation_type: str
+) -> CourseOfAction:
+    """Return the course of action for `organisation_type` in stage or phase `scope`."""
+    actors = _index(document, "actors")
+    stages = _index(document, "stages")
+    phases = _index(document, "phases")
+    if scope in stages:
+        scope_row, is_stage = stages[scope], True
+    elif scope in phases:
+        scope_row, is_stage = phases[scope], False
+    else:
+        raise KeyError(f"unknown stage or phase {scope!r}")
+    mine = [a for a, row in actors.items() if row.get("organisation_type") == organisation_type]
+    result = CourseOfAction(
+        organisation_type=organisation_type, scope=scope, scope_name=scope_row["name"], actors=mine
+    )
+
+    # RACI: what this organisation's actors do in the stage, and whom they work with.
+    if is_stage:
+        for cell in document.get("raci") or []:
+            if cell["stage"] != scope:
+                continue
+            letters = [x for x in cell["value"].split("/") if x in RACI_WORDS]
+            actor = actors.get(cell["actor"], {})
+            note = f" ({cell['note']})" if cell.get("note") else ""
+            if cell["actor"] in mine:
+                for letter in letters:
+                    item = Item(
+                        f"{actor.get('name', cell['actor'])} {RACI_WORDS[letter]}{note}",
+                        ref=f"raci/{cell['stage']}/{cell['actor']}",
+                        uncertain=_uncertain(cell),
+                    )
+                    (result.must_do if letter in ("R", "A") else result.involve).append(item)
+            elif letters and any(x in ("R", "A", "C") for x in letters):
+                words = " en ".join(RACI_WORDS[x] for x in letters)
+                result.involve.append(
+                    Item(
+                        f"{actor.get('name', cell['actor'])}: {words}{note}",
+                        ref=f"raci/{cell['stage']}/{cell['actor']}",
+                        uncertain=_uncertain(cell),
+                    )
+                )
+
+    # Measures that apply here: what this organisation decides or carries out, what it may not.
+    for measure in document.get("measures") or []:
+        applies = scope in (measure.get("stages") or []) or scope in (measure.get("phases") or [])
+        if not applies:
+            continue
+        deciders = measure["decision_role"]["actors"]
+        executors = measure.get("executors") or []
+        flags = measure.get("flags") or {}
+        basis = measure["legal_basis"].get("reference") or measure["legal_basis"]["text"]
+        ref = f"measures/{measure['id']}"
+        uncertain = _uncertain(measure)
+        if any(a in mine for a in deciders):
+            text = f"Besluiten over: {measure['name']}"
+            if flags.get("verify_duty"):
+                text += " (ga eerst zelf na of de informatie klopt en actueel is: vergewisplicht)"
+            result.can_do.append(Item(text, ref=ref, legal_basis=basis, uncertain=uncertain))
+        elif any(a in mine for a in executors):
+            result.can_do.append(
+                Item(
+                    f"Uitvoeren: {measure['name']} (besluit: {_names(deciders, actors)})",
+                    ref=ref,
+                    legal_basis=basis,
+                    uncertain=uncertain,
+                )
+            )
+        elif mine:
+            result.must_not_do.append(
+                Item(
+                    f"Niet zelf besluiten over: {measure['name']}. "
+                    f"Dat doet {_names(deciders, actors)}.",
+                    ref=ref,
+                    legal_basis=basis,
+                    uncertain=uncertain,
+                )
+            )
+        if flags.get("consult_mayor") and organisation_type == "municipality":
+            result.involve.append(
+                Item(
+                    f"{measure['name']}: de burgemeester wordt vooraf geraadpleegd.",
+                    ref=ref,
+                    legal_basis=basis,
+                    uncertain=uncertain,
+                )
+            )
+
+    # What these actors never do.
+    for actor_id in mine:
+        for text in actors[actor_id].get("does_not") or []:
+            result.must_not_do.append(
+                Item(text, ref=f"actors/{actor_id}", uncertain=_uncertain(actors[actor_id]))
+            )
+
+    # Where to go, acute and non-acute.
+    for route in document.get("routes") or []:
+        item = Item(
+            f"{route['situation']}: {route['route']} ({route['contact']})",
+            ref=f"routes/{route['id']}",
+            uncertain=_uncertain(route),
+        )
+        (result.acute if route["urgency"] == "acute" else result.non_acute).append(item)
+
+    # Where the case can go next.
+    targets = {**stages, **phases}
+    for transition in document.get("transitions") or []:
+        if transition["from"] == scope:
+            target = targets.get(transition["to"], {})
+            result.next_steps.append(
+                Item(
+                    f"Naar {target.get('name', transition['to'])}: {transition['criteria']}",
+                    ref=f"transitions/{transition['from']}>{transition['to']}",
+                    uncertain=_uncertain(transition),
+                )
+            )
+    return result
