@@ -22,7 +22,11 @@ class UtrechtForm(forms.Form):
         for name, field in self.fields.items():
             widget = field.widget
             if isinstance(widget, forms.CheckboxSelectMultiple | forms.CheckboxInput):
-                widget.attrs.setdefault("class", "utrecht-checkbox utrecht-checkbox--html-input")
+                # The custom checkbox is 24 by 24 pixels: WCAG 2.2 target size (2.5.8).
+                widget.attrs.setdefault(
+                    "class",
+                    "utrecht-checkbox utrecht-checkbox--html-input utrecht-checkbox--custom",
+                )
             elif isinstance(widget, forms.Select):
                 widget.attrs.setdefault("class", "utrecht-select utrecht-select--html-select")
             else:
