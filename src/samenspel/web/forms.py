@@ -139,7 +139,8 @@ class ChangePasswordForm(UtrechtForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if data.get("new_password") and data.get("new_password") != data.get("new_password_again"):
+        again = data.get("new_password_again")
+        if data.get("new_password") and again and data.get("new_password") != again:
             self.add_error("new_password_again", _("De twee nieuwe wachtwoorden zijn niet gelijk."))
         return data
 
