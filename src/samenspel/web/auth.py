@@ -179,18 +179,27 @@ def mfa_enrol_view(request: HttpRequest) -> HttpResponse:
     device = services.start_totp_enrolment(user)
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        allowed, _info = device.verify_is_allowed()
         codes = services.confirm_totp_enrolment(user, device, form.cleaned_data["token"])
         if codes is not None:
             otp_login(request, device)
             request.session.cycle_key()
             return render(request, "web/recovery_codes.html", {"codes": codes, "first_time": True})
-        form.add_error(
-            "token",
-            _(
-                "Deze code klopt niet. Controleer of de tijd op uw telefoon klopt "
-                "en probeer de volgende code."
-            ),
-        )
+        if not allowed:
+            form.add_error(
+                "token",
+                _(
+                    "U probeerde het net te snel opnieuw. Wacht een paar seconden en vul de code in."
+                ),
+            )
+        else:
+            form.add_error(
+                "token",
+                _(
+                    "Deze code klopt niet. Controleer of de tijd op uw telefoon klopt "
+                    "en probeer de volgende code."
+                ),
+            )
     uri = device.config_url
     qr_svg = segno.make(uri, error="m").svg_inline(
         scale=5, title=_("QR-code voor uw authenticator-app")
