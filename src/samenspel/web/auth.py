@@ -189,7 +189,8 @@ def mfa_enrol_view(request: HttpRequest) -> HttpResponse:
             form.add_error(
                 "token",
                 _(
-                    "U probeerde het net te snel opnieuw. Wacht een paar seconden en vul de code in."
+                    "U probeerde het net te snel opnieuw. "
+                    "Wacht een paar seconden en vul de code in."
                 ),
             )
         else:
