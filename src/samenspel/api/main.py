@@ -164,7 +164,7 @@ def _event_out(row: Any) -> AuditEventOut:
         seq=row.seq,
         occurred_at=row.occurred_at,
         event=row.event,
-        event_label=str(Event(row.event).label),
+        event_label=row.event_label,
         outcome=row.outcome,
         actor=row.actor.uuid if row.actor else None,
         actor_organisation=row.actor_organisation.uuid if row.actor_organisation else None,

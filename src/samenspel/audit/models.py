@@ -16,7 +16,9 @@ class AuditEvent(models.Model):
 
     seq = models.BigIntegerField(_("volgnummer"), unique=True)
     occurred_at = models.DateTimeField(_("tijdstip"), db_index=True)
-    event = models.PositiveIntegerField(_("gebeurtenis"), choices=Event.choices, db_index=True)
+    # Codes and purposes are validated by audit.record(); no choices here, so that a new
+    # code needs no migration.
+    event = models.PositiveIntegerField(_("gebeurtenis"), db_index=True)
     outcome = models.CharField(_("resultaat"), max_length=16, choices=Outcome.choices)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -45,7 +47,7 @@ class AuditEvent(models.Model):
         related_name="+",
         verbose_name=_("organisatie van het object"),
     )
-    purpose = models.CharField(_("doel"), max_length=64, choices=Purpose.choices)
+    purpose = models.CharField(_("doel"), max_length=64)
     request_id = models.CharField(_("verzoek"), max_length=64, blank=True)
     client_address = models.CharField(_("adres"), max_length=45, blank=True)
     details = models.JSONField(_("kenmerken"), default=dict)
@@ -64,3 +66,18 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.event}"
+
+    @property
+    def event_label(self) -> str:
+        """Return the event's name, or its code when the code is unknown to this version."""
+        try:
+            return str(Event(self.event).label)
+        except ValueError:
+            return str(self.event)
+
+    @property
+    def purpose_label(self) -> str:
+        try:
+            return str(Purpose(self.purpose).label)
+        except ValueError:
+            return self.purpose

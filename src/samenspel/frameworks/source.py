@@ -112,5 +112,12 @@ def read(text: str, *, file: str) -> SourceDocument:
     if node is None:
         doc.problems.append(Problem(file, 1, "", "the file is empty"))
         return doc
-    doc.data = _walk(node, (), doc)
+    try:
+        doc.data = _walk(node, (), doc)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 0
+        doc.problems.append(Problem(file, line, "", f"not valid YAML: {exc.problem or exc}"))
+    except (yaml.YAMLError, ValueError, TypeError) as exc:
+        doc.problems.append(Problem(file, 0, "", f"not valid YAML: {exc}"))
     return doc

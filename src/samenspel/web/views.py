@@ -495,7 +495,7 @@ def audit_export(request: HttpRequest) -> HttpResponseBase:
                     r.seq,
                     r.occurred_at.astimezone(dt.UTC).isoformat(),
                     r.event,
-                    Event(r.event).label,
+                    r.event_label,
                     r.outcome,
                     r.actor.uuid if r.actor else "",
                     r.actor.full_name if r.actor else "",
