@@ -49,7 +49,6 @@ def test_unknown_scope_is_refused() -> None:
 SHIPPED = Path(__file__).parents[2] / "src/samenspel/frameworks/data/nl-pga.yaml"
 
 
-@pytest.mark.skipif(not SHIPPED.exists(), reason="the shipped framework is not there yet")
 def test_every_stage_and_phase_for_every_organisation_type_of_the_shipped_framework() -> None:
     result = validate_text(SHIPPED.read_text(), file=str(SHIPPED))
     assert result.ok and result.data is not None

@@ -12,6 +12,10 @@ from samenspel import audit
 from samenspel.accounts import services
 from samenspel.accounts.models import Organisation, OrganisationType, Role, User
 from samenspel.audit.events import Event, Purpose
+from samenspel.frameworks import services as framework_services
+from samenspel.frameworks.models import FrameworkVersion
+from samenspel.frameworks.schema import validate_text
+from samenspel.frameworks.shipped import SHIPPED, shipped_text
 
 DEMO_PASSWORD = "samenspel-demo-2026"  # noqa: S105 - printed for the demo only
 
@@ -131,6 +135,20 @@ def load() -> list[DemoLogin]:
             logins.append(
                 DemoLogin(u.username, u.full_name, u.org, [str(r.label) for r in u.roles], secret)
             )
+        _load_framework(national_admin=User.objects.get(username="landelijk"))
         if created_any:
             audit.record(Event.DEMO_LOADED, by=None, purpose=Purpose.SYSTEM)
     return logins
+
+
+def _load_framework(*, national_admin: User) -> None:
+    """Load and publish the shipped framework, once."""
+    text = shipped_text()
+    result = validate_text(text, file=SHIPPED)
+    if result.data is None:
+        raise RuntimeError("the shipped framework does not validate")
+    fw = result.data["framework"]
+    if FrameworkVersion.objects.filter(framework=fw["id"], label=fw["version"]).exists():
+        return
+    version = framework_services.load_version(text, source_name=SHIPPED, by=national_admin)
+    framework_services.publish_version(version, by=national_admin)
