@@ -8,6 +8,7 @@ from samenspel.web import auth
 
 urlpatterns = [
     path("", include("samenspel.web.urls")),
+    path("kader/", include("samenspel.frameworks.urls")),
     # Always routed, so that settings can switch SSO on in tests; both answer 404 while it is
     # off. The callback, /oidc/callback/, is web:oidc_callback.
     path(

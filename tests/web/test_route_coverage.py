@@ -1,14 +1,21 @@
-"""Every route is known here, reachable only after login, and audits what it shows."""
+"""Every route is known here, reachable only after login, and audits what it shows.
+
+Framework pages are the exception to auditing: they show shared reference data, not personal
+data, so they are listed apart in FRAMEWORK_PAGES and must write no audit record for a read.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from samenspel.audit.models import AuditEvent
+from samenspel.frameworks import services as framework_services
+from samenspel.frameworks.models import FrameworkVersion
 from samenspel.testing import Cast, force_verified_login
 
 # name -> (persona attribute, kwargs builder). A None persona means: not a page a user reads
@@ -42,10 +49,55 @@ ROUTES: dict[str, tuple[str | None, Callable[[Cast], dict[str, Any]]]] = {
     "web:oidc_callback": (None, lambda c: {}),
     "web:new_recovery_codes": (None, lambda c: {}),
     "web:user_action": (None, lambda c: {}),
+    "frameworks:version_action": (None, lambda c: {}),
     "set_language": (None, lambda c: {}),
     "api:openapi-json": (None, lambda c: {}),
     "api:api-root": (None, lambda c: {}),
 }
+
+# name -> (kwargs builder from the published minimal framework, query string). Read by a case
+# manager with a verified login; no audit record. tests/frameworks covers them in depth.
+FrameworkPage = tuple[Callable[[FrameworkVersion], dict[str, Any]], str]
+FRAMEWORK_PAGES: dict[str, FrameworkPage] = {
+    "frameworks:overview": (lambda v: {}, ""),
+    "frameworks:raci": (lambda v: {}, ""),
+    "frameworks:raci_cell": (lambda v: {"stage_id": "ST-1", "actor_id": "A-POL"}, ""),
+    "frameworks:actor_list": (lambda v: {}, ""),
+    "frameworks:actor_detail": (lambda v: {"actor_id": "A-BGM"}, ""),
+    "frameworks:scope_list": (lambda v: {}, ""),
+    "frameworks:scope_detail": (lambda v: {"scope_id": "PH-1"}, ""),
+    "frameworks:domain_list": (lambda v: {}, ""),
+    "frameworks:domain_detail": (lambda v: {"domain_id": "D-OOV"}, ""),
+    "frameworks:measure_list": (lambda v: {}, ""),
+    "frameworks:measure_detail": (lambda v: {"measure_id": "I-07"}, ""),
+    "frameworks:flow_list": (lambda v: {}, ""),
+    "frameworks:source_list": (lambda v: {}, ""),
+    "frameworks:retention_list": (lambda v: {}, ""),
+    "frameworks:routing": (lambda v: {}, ""),
+    "frameworks:search": (lambda v: {}, "?q=burgemeester"),
+    "frameworks:version_list": (lambda v: {}, ""),
+    "frameworks:version_detail": (lambda v: {"version_uuid": v.uuid}, ""),
+    "frameworks:version_diff": (lambda v: {}, "?oud={v}&nieuw={v}"),
+    "frameworks:course": (lambda v: {"scope_id": "ST-1"}, ""),
+    "frameworks:course_pdf": (lambda v: {"scope_id": "ST-1"}, ""),
+    "api:list_framework_versions": (lambda v: {}, ""),
+    "api:get_framework_version": (lambda v: {"version": "current"}, ""),
+    "api:list_framework_rows": (lambda v: {"version": str(v.uuid), "section": "measures"}, ""),
+    "api:get_course_of_action": (lambda v: {}, "?scope=ST-1&organisation_type=police"),
+}
+MINIMAL = Path(__file__).parents[1] / "frameworks" / "minimal.yaml"
+
+
+def _published_framework(cast: Cast) -> FrameworkVersion:
+    version = framework_services.load_version(
+        MINIMAL.read_text(), source_name="minimal.yaml", by=cast.national_admin
+    )
+    return framework_services.publish_version(version, by=cast.national_admin)
+
+
+def _framework_url(name: str, version: FrameworkVersion) -> str:
+    kwargs, query = FRAMEWORK_PAGES[name]
+    return reverse(name, kwargs=kwargs(version)) + query.replace("{v}", str(version.uuid))
 
 
 def _names(resolver: URLResolver, prefix: str = "") -> set[str]:
@@ -60,15 +112,14 @@ def _names(resolver: URLResolver, prefix: str = "") -> set[str]:
 
 
 def test_every_named_route_is_listed_here() -> None:
-    """A new route must be added to ROUTES, with a persona that reads it and is audited."""
+    """A new route must be added to ROUTES (audited) or FRAMEWORK_PAGES (reference data)."""
     names = _names(get_resolver())
     names = {n for n in names if not n.startswith(("oidc_", "admin:"))}
-    assert names == set(ROUTES)
+    assert not set(ROUTES) & set(FRAMEWORK_PAGES)
+    assert names == set(ROUTES) | set(FRAMEWORK_PAGES)
 
 
 def test_every_page_is_audited_for_the_reader(cast: Cast) -> None:
-    from django.urls import reverse
-
     for name, (persona, kwargs) in ROUTES.items():
         if persona is None:
             continue
@@ -82,8 +133,6 @@ def test_every_page_is_audited_for_the_reader(cast: Cast) -> None:
 
 
 def test_every_page_needs_a_verified_login(cast: Cast) -> None:
-    from django.urls import reverse
-
     for name, (persona, kwargs) in ROUTES.items():
         if persona is None:
             continue
@@ -102,3 +151,30 @@ def test_every_page_needs_a_verified_login(cast: Cast) -> None:
         assert response.status_code in (302, 401), name
         if response.status_code == 302:
             assert response["Location"].startswith("/inloggen/"), name
+
+
+def test_every_framework_page_answers_and_writes_no_audit_record(cast: Cast) -> None:
+    version = _published_framework(cast)
+    client = Client(REMOTE_ADDR="127.0.0.1")
+    force_verified_login(client, cast.case_manager)
+    before = AuditEvent.objects.count()
+    for name in FRAMEWORK_PAGES:
+        response = client.get(_framework_url(name, version))
+        assert response.status_code == 200, name
+    assert AuditEvent.objects.count() == before
+
+
+def test_every_framework_page_needs_a_verified_login(cast: Cast) -> None:
+    version = _published_framework(cast)
+    half = Client(REMOTE_ADDR="127.0.0.1")
+    half.post(
+        "/inloggen/",
+        {"username": cast.case_manager.username, "password": "correct horse battery staple"},
+    )
+    for name in FRAMEWORK_PAGES:
+        url = _framework_url(name, version)
+        for client in (Client(REMOTE_ADDR="127.0.0.1"), half):
+            response = client.get(url)
+            assert response.status_code in (302, 401), name
+            if response.status_code == 302:
+                assert response["Location"].startswith("/inloggen/"), name

@@ -14,6 +14,7 @@ from ninja.security import SessionAuth
 from samenspel import audit
 from samenspel.accounts import selectors
 from samenspel.accounts.models import User
+from samenspel.api.frameworks import router as frameworks_router
 from samenspel.audit.events import Event, Purpose
 from samenspel.sharing import selectors as sharing_selectors
 from samenspel.sharing.policy import Denied
@@ -33,13 +34,17 @@ class VerifiedSession(SessionAuth):
 api = NinjaAPI(
     title="Samenspel API",
     version="1",
-    description="Read-only access to organisations, users and the audit log. Every call is "
-    "filtered by the same access policy as the web pages and is written to the audit log. "
-    "An object you may not see answers 404.",
+    description="Read-only access to organisations, users, the audit log and the framework. "
+    "Every call is filtered by the same access policy as the web pages. Calls about people "
+    "and organisations are written to the audit log; the framework is public reference data "
+    "and its reads are not. An object you may not see answers 404.",
     auth=VerifiedSession(),
     docs_url=None,
     urls_namespace="api",
 )
+
+
+api.add_router("/frameworks", frameworks_router)
 
 
 @api.exception_handler(Denied)
