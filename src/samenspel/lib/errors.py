@@ -1,0 +1,12 @@
+"""Exceptions that services raise and views and the API turn into clear messages."""
+
+from __future__ import annotations
+
+
+class StaleEdit(Exception):  # noqa: N818  # named for the situation, like Http404
+    """Somebody else changed the object after the editor loaded it (optimistic concurrency)."""
+
+    def __init__(self, object_type: str, current_version: int) -> None:
+        super().__init__(f"{object_type} changed meanwhile; now at version {current_version}")
+        self.object_type = object_type
+        self.current_version = current_version
