@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "samenspel.accounts",
     "samenspel.audit",
     "samenspel.frameworks",
+    "samenspel.cases",
+    "samenspel.intake",
     "samenspel.sharing",
     "samenspel.web",
     "samenspel.demo",
@@ -208,11 +210,17 @@ SECURE_CSP = {
     "object-src": [CSP.NONE],
 }
 
-# Requests: small bodies only until an issue brings uploads.
+# Requests: small bodies; files (signal attachments) have their own limits below.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int(
     "SAMENSPEL_MAX_REQUEST_BYTES", default=1_048_576, minimum=1024
 )
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 500
+
+# Signals (meldingen): how soon the triage team must pick one up, and attachment limits.
+SIGNAL_ACUTE_PICKUP_MINUTES = env_int("SAMENSPEL_ACUTE_PICKUP_MINUTES", default=60, minimum=1)
+SIGNAL_TRIAGE_DAYS = env_int("SAMENSPEL_TRIAGE_DAYS", default=10, minimum=1)
+ATTACHMENT_MAX_BYTES = env_int("SAMENSPEL_ATTACHMENT_MAX_BYTES", default=10_485_760, minimum=1024)
+ATTACHMENT_MAX_COUNT = env_int("SAMENSPEL_ATTACHMENT_MAX_COUNT", default=5, minimum=1)
 
 # Lockout after repeated failed logins (django-axes): per user name and address together,
 # so a third party cannot lock somebody out from elsewhere.

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import time
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from django.test import Client
 from django_otp.oath import TOTP
@@ -12,6 +13,12 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from samenspel.accounts import services
 from samenspel.accounts.models import Organisation, OrganisationType, Role, User
+
+if TYPE_CHECKING:
+    from samenspel.cases.models import Case
+    from samenspel.frameworks.models import FrameworkVersion
+    from samenspel.intake.models import Signal
+    from samenspel.intake.services import SignalInput
 
 PASSWORD = "correct horse battery staple"
 _counter = itertools.count(1)
@@ -152,3 +159,91 @@ def force_verified_login(client: Client, user: User) -> None:
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session[LOGIN_AT] = _time.time()
     session.save()
+
+
+# --- Frameworks, signals and cases ------------------------------------------------------------
+
+
+def publish_framework(by: User, text: str | None = None) -> FrameworkVersion:
+    """Load and publish a framework (the shipped Dutch one by default) as `by`."""
+    from samenspel.frameworks import services as framework_services
+    from samenspel.frameworks.shipped import shipped_text
+
+    source = text if text is not None else shipped_text()
+    version = framework_services.load_version(source, source_name="test", by=by)
+    return framework_services.publish_version(version, by=by)
+
+
+def signal_input(municipality: Organisation, **overrides: Any) -> SignalInput:
+    """Return valid signal data about a made-up person, with `overrides` applied."""
+    import datetime as dt
+
+    from samenspel.intake.services import SignalInput
+
+    values: dict[str, Any] = {
+        "municipality": municipality,
+        "observed_on": dt.date(2026, 11, 1),
+        "observation": "Deelt filmpjes die geweld verheerlijken in een groepsapp.",
+        "concern": "Lijkt snel te radicaliseren; trekt zich terug van school.",
+        "is_acute": False,
+        "family_name": "Amrani",
+        "given_names": "Mohamed",
+        "birth_date": dt.date(2005, 3, 14),
+        "bsn": "",
+        "address": "Dorpsstraat 1",
+    }
+    values.update(overrides)
+    return SignalInput(**values)
+
+
+def make_signal(
+    reporter: User, municipality: Organisation, *, key: str | None = None, **overrides: Any
+) -> Signal:
+    """Submit a signal through the service."""
+    from samenspel.intake import services as intake
+
+    return intake.submit_signal(
+        signal_input(municipality, **overrides),
+        idempotency_key=key or f"test-{next(_counter)}",
+        by=reporter,
+    )
+
+
+def make_case(
+    cast: Cast,
+    *,
+    municipality: Organisation | None = None,
+    case_director: User | None = None,
+    phase: str = "PH-1",
+    team: tuple[User, ...] = (),
+    family_name: str | None = None,
+) -> Case:
+    """Open a case through triage: a police signal, included by the case director."""
+    from samenspel.frameworks.models import FrameworkVersion, VersionStatus
+    from samenspel.intake import services as intake
+
+    if not FrameworkVersion.objects.filter(status=VersionStatus.PUBLISHED).exists():
+        publish_framework(cast.national_admin)
+    municipality = municipality or cast.municipality_a
+    director = case_director or cast.case_manager
+    overrides = {"family_name": family_name} if family_name else {}
+    signal = make_signal(cast.police_officer, municipality, **overrides)
+    signal = intake.triage(
+        signal,
+        intake.TriageDecision(
+            outcome="include",
+            reason="Voldoet aan de criteria.",
+            criteria="Criteria weegploeg 2026",
+            create_person=True,
+            case_director=director,
+            phase=phase,
+        ),
+        expected_version=signal.version,
+        by=director,
+    )
+    assert signal.case is not None
+    from samenspel.cases import services as case_services
+
+    for member in team:
+        case_services.add_member(signal.case, user=member, by=director)
+    return signal.case

@@ -9,6 +9,8 @@ from samenspel.web import auth
 urlpatterns = [
     path("", include("samenspel.web.urls")),
     path("kader/", include("samenspel.frameworks.urls")),
+    path("casussen/", include("samenspel.cases.urls")),
+    path("signalen/", include("samenspel.intake.urls")),
     # Always routed, so that settings can switch SSO on in tests; both answer 404 while it is
     # off. The callback, /oidc/callback/, is web:oidc_callback.
     path(

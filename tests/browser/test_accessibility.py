@@ -6,6 +6,7 @@ One demo server and one browser serve the whole module; each user logs in once (
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import hashlib
 import hmac
 import struct
@@ -15,6 +16,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from samenspel.frameworks.shipped import shipped_text
 from tests.browser.conftest import (
     DEMO_PASSWORD,
     DemoServer,
@@ -263,6 +265,156 @@ def test_audit_log_pages(as_user: AsUser, demo_server: DemoServer) -> None:
     assert_no_axe_violations(page, "audit-record")
 
 
+# --- The framework (/kader/) ----------------------------------------------------------------
+
+
+def second_version_text(*, label: str, valid_from: dt.date) -> str:
+    """Return the shipped framework as a later version: one measure changed, a route swapped."""
+    text = shipped_text()
+    changes = [
+        ('version: "2026.1"', f'version: "{label}"'),
+        ("valid_from: 2026-01-01", f"valid_from: {valid_from.isoformat()}"),
+        # The reporting duty (I-19) lasts 12 months instead of 6.
+        (
+            "    max_term:\n      value: 6\n      unit: months\n    extension: verlengbaar",
+            "    max_term:\n      value: 12\n      unit: months\n    extension: verlengbaar",
+        ),
+        # Route C-12 goes, route C-13 comes.
+        ("  - id: C-12\n", "  - id: C-13\n"),
+        ("    route: Reclassering, Team TER\n", "    route: Reclassering, Team TER (landelijk)\n"),
+    ]
+    for old, new in changes:
+        assert text.count(old) == 1, old
+        text = text.replace(old, new)
+    return text
+
+
+@pytest.fixture(scope="module")
+def framework_versions(demo_server: DemoServer) -> tuple[str, str]:
+    """Return the labels of two published versions: the demo's, in force, and a later one.
+
+    The demo loads and publishes the shipped framework. The later version starts next year, so
+    every other page keeps showing the version in force.
+    """
+    listing = demo_server.command("framework", "list")
+    assert "2026.1" in listing and "published" in listing, listing
+    later = "2026.2-test"
+    if later not in listing:
+        starts = dt.datetime.now(tz=dt.UTC).date() + dt.timedelta(days=365)
+        file = demo_server.data_dir / "nl-pga-later.yaml"
+        file.write_text(second_version_text(label=later, valid_from=starts), encoding="utf-8")
+        demo_server.command("framework", "load", str(file), "--by", "landelijk")
+        demo_server.command("framework", "publish", later, "--by", "landelijk")
+    return "2026.1", later
+
+
+FRAMEWORK_PAGES = [
+    ("framework-overview", "/kader/"),
+    ("framework-raci", "/kader/wie-doet-wat/"),
+    ("framework-raci-cell", "/kader/wie-doet-wat/ST-1/A-BGM/"),
+    ("framework-raci-cell-no-role", "/kader/wie-doet-wat/ST-7/A-AIVD/"),
+    ("framework-actor-list", "/kader/actoren/"),
+    ("framework-actor", "/kader/actoren/A-BGM/"),
+    ("framework-scope-list", "/kader/fasen/"),
+    ("framework-stage", "/kader/fasen/ST-2/"),
+    ("framework-phase", "/kader/fasen/PH-3/"),
+    ("framework-domain-list", "/kader/domeinen/"),
+    ("framework-domain", "/kader/domeinen/D-OOV/"),
+    ("framework-measure-list", "/kader/maatregelen/"),
+    ("framework-measure", "/kader/maatregelen/I-19/"),
+    ("framework-flow-list", "/kader/informatiestromen/"),
+    ("framework-source-list", "/kader/bronnen/"),
+    ("framework-retention-list", "/kader/bewaartermijnen/"),
+    ("framework-routing", "/kader/waar-kan-ik-terecht/"),
+    ("framework-course-phase", "/kader/handelingsperspectief/PH-2/"),
+    ("framework-course-stage-police", "/kader/handelingsperspectief/ST-1/?organisatie=police"),
+]
+
+
+@pytest.mark.parametrize(("name", "path"), FRAMEWORK_PAGES)
+def test_framework_page(
+    as_user: AsUser,
+    demo_server: DemoServer,
+    framework_versions: tuple[str, str],
+    name: str,
+    path: str,
+) -> None:
+    page = as_user("regisseur")
+    response = page.goto(demo_server.url(path))
+    assert response is not None
+    assert response.status == 200, path
+    assert page.locator("nav.ss-nav a[aria-current='page']").inner_text() == "Kader"
+    assert_no_axe_violations(page, name)
+
+
+def test_framework_measure_list_filtered(as_user: AsUser, demo_server: DemoServer) -> None:
+    page = as_user("regisseur")
+    page.goto(demo_server.url("/kader/maatregelen/"))
+    page.locator("main form select").first.select_option(index=1)
+    submit(page)
+    assert "?" in page.url
+    assert_no_axe_violations(page, "framework-measure-list-filtered")
+
+
+def test_framework_search_with_and_without_results(
+    as_user: AsUser, demo_server: DemoServer
+) -> None:
+    page = as_user("regisseur")
+    page.goto(demo_server.url("/kader/zoeken/"))
+    assert_no_axe_violations(page, "framework-search")
+
+    page.locator("#fw-q").fill("burgemeester")
+    submit(page)
+    assert page.locator("main ul li a").count() > 1
+    assert_no_axe_violations(page, "framework-search-results")
+
+    page.locator("#fw-q").fill("bestaatnietinhetkader")
+    submit(page)
+    assert page.locator("main .ss-empty").is_visible()
+    assert_no_axe_violations(page, "framework-search-nothing-found")
+
+
+def test_framework_versions_and_their_diff(
+    as_user: AsUser, demo_server: DemoServer, framework_versions: tuple[str, str]
+) -> None:
+    old, new = framework_versions
+    page = as_user("regisseur")
+    page.goto(demo_server.url("/kader/versies/"))
+    assert page.get_by_text(new).first.is_visible()
+    assert_no_axe_violations(page, "framework-version-list")
+
+    with page.expect_navigation():
+        page.locator("main a[href*='/kader/versies/']").filter(has_text=new).first.click()
+    assert_no_axe_violations(page, "framework-version-detail")
+
+    page.goto(demo_server.url("/kader/versies/verschil/"))
+    assert_no_axe_violations(page, "framework-diff-form")
+
+    for field, label in (("#id_oud", old), ("#id_nieuw", new)):
+        option = page.locator(f"{field} option").filter(has_text=f"{label}:")
+        page.locator(field).select_option(option.get_attribute("value"))
+    submit(page)
+    assert page.locator("main .fw-badge--changed").count() >= 1
+    assert page.locator("main .fw-badge--added").count() >= 1
+    assert page.locator("main .fw-badge--removed").count() >= 1
+    assert_no_axe_violations(page, "framework-diff")
+
+    with page.expect_navigation():
+        page.locator("main .fw-diff a").first.click()
+    assert "versie=" in page.url
+    assert page.locator(".fw-version").is_visible()
+    assert_no_axe_violations(page, "framework-later-version")
+
+
+def test_framework_versions_for_a_national_administrator(
+    as_user: AsUser, demo_server: DemoServer, framework_versions: tuple[str, str]
+) -> None:
+    page = as_user("landelijk")
+    page.goto(demo_server.url("/kader/versies/"))
+    assert page.locator("main form button[type=submit]").count() >= 1  # withdraw
+    assert_no_axe_violations(page, "framework-version-list-national-admin")
+
+
 # --- English --------------------------------------------------------------------------------
 
 
@@ -282,6 +434,17 @@ def test_english_login_and_start_page(browser: Browser, demo_server: DemoServer)
 
         page.goto(demo_server.url("/account/"))
         assert_no_axe_violations(page, "en-account")
+
+        for name, path in [
+            ("en-framework-overview", "/kader/"),
+            ("en-framework-raci", "/kader/wie-doet-wat/"),
+            ("en-framework-course", "/kader/handelingsperspectief/ST-1/?organisatie=municipality"),
+        ]:
+            page.goto(demo_server.url(path))
+            assert page.locator("html").get_attribute("lang") == "en"
+            assert_no_axe_violations(page, name)
+        # The sentences are English; names from the framework file stay as the file has them.
+        assert page.get_by_text("is ultimately responsible and decides").first.is_visible()
     finally:
         context.close()
 
@@ -351,7 +514,23 @@ def check_styles_and_fonts(page: Page) -> None:
 # --- Reflow (WCAG 1.4.10) -------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("path", ["/", "/account/", "/logboek/", "/logboek/1/", "/bestaat-niet/"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/account/",
+        "/logboek/",
+        "/logboek/1/",
+        "/bestaat-niet/",
+        "/kader/",
+        "/kader/wie-doet-wat/",
+        "/kader/wie-doet-wat/ST-1/A-BGM/",
+        "/kader/maatregelen/I-19/",
+        "/kader/waar-kan-ik-terecht/",
+        "/kader/versies/",
+        "/kader/handelingsperspectief/PH-2/",
+    ],
+)
 def test_pages_reflow_at_320_pixels_wide(
     as_user: AsUser, demo_server: DemoServer, path: str
 ) -> None:

@@ -161,3 +161,14 @@ def test_openapi_lists_the_framework_endpoints(cast: Cast, client: Client) -> No
         "/api/v1/frameworks/versions/{version}/{section}",
         "/api/v1/frameworks/course-of-action",
     } <= set(doc["paths"])
+
+
+def test_course_of_action_speaks_the_language_of_the_request(cast: Cast) -> None:
+    load(cast)
+    client = api_client(cast.case_manager)
+    url = f"{API}/course-of-action?scope=ST-1&organisation_type=municipality"
+    dutch = client.get(url).json()
+    english = client.get(url, HTTP_ACCEPT_LANGUAGE="en").json()
+    assert dutch["must_do"][0]["text"] == "Burgemeester is eindverantwoordelijk en beslist"
+    assert english["must_do"][0]["text"] == "Burgemeester is ultimately responsible and decides"
+    assert english["scope_name"] == "Signaal"  # names come from the framework file as they are

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from django.utils import translation
 
 from samenspel.frameworks.course import course_of_action
 from samenspel.frameworks.schema import ORGANISATION_TYPES, validate_text
@@ -39,6 +40,21 @@ def test_stage_course_uses_the_raci() -> None:
     ]
     assert any(i.text == "Politie: voert uit (registreert)" for i in course.involve)
     assert [i.ref for i in course.next_steps] == ["transitions/ST-1>ST-2"]
+
+
+def test_course_speaks_the_active_language_and_keeps_the_names_from_the_file() -> None:
+    with translation.override("en"):
+        stage = course_of_action(MINIMAL, scope="ST-1", organisation_type="municipality")
+        phase = course_of_action(MINIMAL, scope="PH-2", organisation_type="municipality")
+    assert [i.text for i in stage.must_do] == [
+        "Burgemeester is ultimately responsible and decides",
+        "Burgemeester carries out",
+    ]
+    assert "Politie: carries out (registreert)" in [i.text for i in stage.involve]
+    assert "Decide on: Bestuurlijk gesprek" in [i.text for i in phase.can_do]
+    assert any(
+        i.text.startswith("Do not decide on this yourself: Meldplicht") for i in phase.must_not_do
+    )
 
 
 def test_unknown_scope_is_refused() -> None:

@@ -12,7 +12,7 @@ from samenspel.audit.events import Event
 from samenspel.audit.models import AuditEvent
 from samenspel.frameworks import services
 from samenspel.frameworks.models import FrameworkVersion, VersionStatus
-from samenspel.testing import Cast, force_verified_login, make_organisation
+from samenspel.testing import Cast, force_verified_login, make_organisation, make_user
 
 MINIMAL = (Path(__file__).parent / "minimal.yaml").read_text()
 UNCERTAIN = "Onzeker (GK?): controleren"
@@ -352,3 +352,22 @@ def test_the_diff_of_a_draft_is_404_for_a_case_manager(cast: Cast) -> None:
     )
     assert response.status_code == 400  # the draft is no choice the form offers
     assert "t.2" not in text_of(response)
+
+
+def test_the_shell_navigation_marks_the_framework_as_current_on_its_pages(cast: Cast) -> None:
+    load(cast)
+    client = client_for(cast.case_manager)
+    link = '<a class="utrecht-link utrecht-link--html-a utrecht-nav-list__link" href="/kader/"'
+    for path in ("/kader/", "/kader/maatregelen/I-19/"):
+        assert f'{link} aria-current="page">Kader</a>' in text_of(client.get(path)), path
+    start = text_of(client.get("/"))
+    assert f"{link}>Kader</a>" in start  # in the menu, not current
+    assert 'href="/kader/waar-kan-ik-terecht/"' in start  # and a card on the start page
+
+
+def test_a_user_without_a_role_finds_the_framework_from_the_start_page(cast: Cast) -> None:
+    load(cast)
+    user = make_user(cast.case_manager.organisation)
+    page = text_of(client_for(user).get("/"))
+    assert "Nog geen rol" in page
+    assert 'href="/kader/"' in page

@@ -187,8 +187,8 @@ def test_functional_admin_cannot_create_or_edit_organisations(cast: Cast) -> Non
 
 def test_start_page_shows_a_section_for_each_role(cast: Cast) -> None:
     expectations = {
-        cast.case_manager: "Mijn casussen",
-        cast.adviser: "Nieuwe signalen",
+        cast.case_manager: "Naar de casussen",
+        cast.adviser: "Naar de weeglijst",
         cast.mayor: "Besluiten voor de burgemeester",
         cast.police_officer: "Verzoeken aan uw organisatie",
         cast.admin_a: "Gebruikers beheren",
@@ -198,7 +198,9 @@ def test_start_page_shows_a_section_for_each_role(cast: Cast) -> None:
     for user, heading in expectations.items():
         body = _client_for(user).get("/").content.decode()
         assert heading in body, (user, heading)
-    assert "Nieuwe signalen" not in _client_for(cast.case_manager).get("/").content.decode()
+    police = _client_for(cast.police_officer).get("/").content.decode()
+    assert "Naar de weeglijst" not in police  # not on any municipality's triage team
+    assert "Een signaal melden" in police
 
 
 def test_only_the_privacy_officer_opens_the_audit_log(cast: Cast) -> None:

@@ -123,7 +123,7 @@ def test_shipped_mo_file_matches_the_po_file(entries: list[Entry]) -> None:
                 expected[(entry.msgid, index)] = translated
     compiled = {key: value for key, value in shipped._catalog.items() if key != ""}  # type: ignore[attr-defined]
     assert compiled == expected
-    assert shipped.gettext("Mijn casussen") == "My cases"
+    assert shipped.gettext("Naar de casussen") == "Go to the cases"
     assert shipped.ngettext("U beheert %(counter)s gebruiker.", "", 2) == (
         "You manage %(counter)s users."
     )
@@ -139,13 +139,13 @@ def test_case_manager_switches_to_english_and_back(cast: Cast, client: Client) -
     force_verified_login(client, cast.case_manager)
     page = client.get("/").content.decode()
     assert '<html lang="nl">' in page
-    assert "Mijn casussen" in page
+    assert "Naar de casussen" in page
 
     _switch(client, "en")
     page = client.get("/").content.decode()
     assert '<html lang="en">' in page
-    assert "My cases" in page
-    assert "Mijn casussen" not in page
+    assert "Go to the cases" in page
+    assert "Naar de casussen" not in page
     assert "My account" in page
     assert "Log out" in page
     assert ">Nederlands</button>" in page
@@ -153,8 +153,8 @@ def test_case_manager_switches_to_english_and_back(cast: Cast, client: Client) -
     _switch(client, "nl")
     page = client.get("/").content.decode()
     assert '<html lang="nl">' in page
-    assert "Mijn casussen" in page
-    assert "My cases" not in page
+    assert "Naar de casussen" in page
+    assert "Go to the cases" not in page
     assert ">English</button>" in page
 
 

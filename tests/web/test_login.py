@@ -9,7 +9,7 @@ def test_case_manager_logs_in_with_password_and_code(cast: Cast, client: Client)
     log_in(client, cast.case_manager)
     response = client.get("/")
     assert response.status_code == 200
-    assert "Mijn casussen" in response.content.decode()
+    assert "Naar de casussen" in response.content.decode()
 
 
 def test_password_alone_does_not_open_the_start_page(cast: Cast, client: Client) -> None:

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 class Event(models.IntegerChoices):
     """What happened. Ranges: 1xx login, 2xx second factor, 3xx administration,
     4xx reads, 5xx exports and log maintenance, 6xx denials and errors, 7xx system,
-    8xx frameworks."""
+    8xx frameworks, 9xx signals and triage, 10xx cases, 11xx API tokens."""
 
     LOGIN_SUCCEEDED = 101, _("Inloggen met wachtwoord gelukt")
     LOGIN_FAILED = 102, _("Inloggen mislukt")
@@ -63,6 +63,41 @@ class Event(models.IntegerChoices):
     FRAMEWORK_DELETED = 804, _("Conceptversie van kader verwijderd")
     FRAMEWORK_REFUSED = 805, _("Wijziging van kaderversie geweigerd")
 
+    SIGNAL_SUBMITTED = 901, _("Signaal gemeld")
+    SIGNAL_VIEWED = 902, _("Signaal bekeken")
+    SIGNAL_PICKED_UP = 903, _("Signaal opgepakt")
+    SIGNAL_TRIAGED = 904, _("Signaal gewogen")
+    SIGNAL_QUEUE_VIEWED = 905, _("Weeglijst bekeken")
+    ATTACHMENT_DOWNLOADED = 906, _("Bijlage gedownload")
+    PERSON_CANDIDATES_SEARCHED = 907, _("Gezocht naar bekende personen")
+    TRIAGE_SEAT_ADDED = 908, _("Lid aan de weegploeg toegevoegd")
+    TRIAGE_SEAT_REMOVED = 909, _("Lid uit de weegploeg gehaald")
+
+    PERSON_CREATED = 1001, _("Persoon geregistreerd")
+    CASE_OPENED = 1002, _("Casus geopend")
+    CASE_VIEWED = 1003, _("Casus bekeken")
+    CASE_LIST_VIEWED = 1004, _("Lijst van casussen bekeken")
+    CASE_STAGE_CHANGED = 1005, _("Processtap van casus gewijzigd")
+    CASE_PHASE_CHANGED = 1006, _("Fase van casus gewijzigd")
+    CASE_TRACKS_CHANGED = 1007, _("Sporen van casus gewijzigd")
+    CASE_MEMBER_ADDED = 1008, _("Teamlid toegevoegd")
+    CASE_MEMBER_REMOVED = 1009, _("Teamlid verwijderd")
+    INTERVENTION_ADDED = 1010, _("Interventie toegevoegd")
+    INTERVENTION_CHANGED = 1011, _("Interventie gewijzigd")
+    PLAN_BALANCE_JUSTIFIED = 1012, _("Balans van het plan onderbouwd")
+    CASE_CLOSED = 1013, _("Casus gesloten")
+    CASE_REOPENED = 1014, _("Casus heropend")
+    TRANSFER_REQUESTED = 1015, _("Overdracht aangevraagd")
+    TRANSFER_ACCEPTED = 1016, _("Overdracht geaccepteerd")
+    TRANSFER_DECLINED = 1017, _("Overdracht afgewezen")
+    TRANSFER_CANCELLED = 1018, _("Overdracht ingetrokken")
+    CASE_HISTORY_VIEWED = 1019, _("Geschiedenis van casus bekeken")
+    PERSON_VIEWED = 1020, _("Persoon bekeken")
+    CASE_EDIT_CONFLICT = 1021, _("Wijziging geweigerd: intussen door een ander gewijzigd")
+
+    API_TOKEN_CREATED = 1101, _("API-sleutel gemaakt")
+    API_TOKEN_REVOKED = 1102, _("API-sleutel ingetrokken")
+
 
 class Outcome(models.TextChoices):
     SUCCESS = "success", _("gelukt")
@@ -80,3 +115,5 @@ class Purpose(models.TextChoices):
     SECURITY = "security", _("Beveiliging")
     SYSTEM = "system", _("Systeembeheer")
     FRAMEWORK_MANAGEMENT = "framework_management", _("Beheer van kaders")
+    SIGNAL_INTAKE = "signal_intake", _("Signalen melden en wegen")
+    CASE_WORK = "case_work", _("Persoonsgerichte aanpak: casus en plan")

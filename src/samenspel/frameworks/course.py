@@ -1,7 +1,9 @@
 """The course of action (handelingsperspectief): what an organisation can, must and must not do.
 
 A pure function over a validated framework document, so it can be tested for every stage,
-phase and organisation type without a database, and shown on every case page later.
+phase and organisation type without a database, and shown on every case page later. Its
+sentences are in the active language (gettext); the names and texts from the framework file
+stay as the file has them.
 """
 
 from __future__ import annotations
@@ -9,11 +11,24 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-RACI_WORDS = {
-    "R": "voert uit",
-    "A": "is eindverantwoordelijk en beslist",
-    "C": "wordt geraadpleegd",
-    "I": "wordt geïnformeerd",
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+# What an actor does in a stage, by RACI letter: after its name ("Burgemeester voert uit") and
+# on its own, after a colon ("Politie: voert uit").
+RACI_SENTENCES: dict[str, Promise] = {
+    # Translators: %(actor)s is the name of an actor in the framework, e.g. "Burgemeester".
+    "R": gettext_lazy("%(actor)s voert uit"),
+    "A": gettext_lazy("%(actor)s is eindverantwoordelijk en beslist"),
+    "C": gettext_lazy("%(actor)s wordt geraadpleegd"),
+    "I": gettext_lazy("%(actor)s wordt geïnformeerd"),
+}
+RACI_WORDS: dict[str, Promise] = {
+    "R": gettext_lazy("voert uit"),
+    "A": gettext_lazy("is eindverantwoordelijk en beslist"),
+    "C": gettext_lazy("wordt geraadpleegd"),
+    "I": gettext_lazy("wordt geïnformeerd"),
 }
 
 
@@ -56,6 +71,15 @@ def _names(ids: list[str], actors: dict[str, dict[str, Any]]) -> str:
     return ", ".join(actors[i]["name"] for i in ids if i in actors)
 
 
+def _and(words: list[str]) -> str:
+    """Join words with "en": "voert uit en wordt geraadpleegd"."""
+    text = words[0]
+    for word in words[1:]:
+        # Translators: joins two roles of one actor, e.g. "voert uit en wordt geraadpleegd".
+        text = _("%(first)s en %(second)s") % {"first": text, "second": word}
+    return text
+
+
 def course_of_action(
     document: dict[str, Any], *, scope: str, organisation_type: str
 ) -> CourseOfAction:
@@ -80,21 +104,22 @@ def course_of_action(
             if cell["stage"] != scope:
                 continue
             letters = [x for x in cell["value"].split("/") if x in RACI_WORDS]
-            actor = actors.get(cell["actor"], {})
+            name = actors.get(cell["actor"], {}).get("name", cell["actor"])
             note = f" ({cell['note']})" if cell.get("note") else ""
             if cell["actor"] in mine:
                 for letter in letters:
                     item = Item(
-                        f"{actor.get('name', cell['actor'])} {RACI_WORDS[letter]}{note}",
+                        str(RACI_SENTENCES[letter]) % {"actor": name} + note,
                         ref=f"raci/{cell['stage']}/{cell['actor']}",
                         uncertain=_uncertain(cell),
                     )
                     (result.must_do if letter in ("R", "A") else result.involve).append(item)
             elif letters and any(x in ("R", "A", "C") for x in letters):
-                words = " en ".join(RACI_WORDS[x] for x in letters)
+                words = _and([str(RACI_WORDS[x]) for x in letters])
                 result.involve.append(
                     Item(
-                        f"{actor.get('name', cell['actor'])}: {words}{note}",
+                        # Translators: an actor and its roles, e.g. "Politie: voert uit".
+                        _("%(actor)s: %(roles)s") % {"actor": name, "roles": words} + note,
                         ref=f"raci/{cell['stage']}/{cell['actor']}",
                         uncertain=_uncertain(cell),
                     )
@@ -111,15 +136,25 @@ def course_of_action(
         basis = measure["legal_basis"].get("reference") or measure["legal_basis"]["text"]
         ref = f"measures/{measure['id']}"
         uncertain = _uncertain(measure)
+        names = {"measure": measure["name"], "deciders": _names(deciders, actors)}
         if any(a in mine for a in deciders):
-            text = f"Besluiten over: {measure['name']}"
             if flags.get("verify_duty"):
-                text += " (ga eerst zelf na of de informatie klopt en actueel is: vergewisplicht)"
+                text = (
+                    _(
+                        "Besluiten over: %(measure)s (ga eerst zelf na of de informatie klopt en "
+                        "actueel is: vergewisplicht)"
+                    )
+                    % names
+                )
+            else:
+                # Translators: %(measure)s is the name of a measure in the framework.
+                text = _("Besluiten over: %(measure)s") % names
             result.can_do.append(Item(text, ref=ref, legal_basis=basis, uncertain=uncertain))
         elif any(a in mine for a in executors):
             result.can_do.append(
                 Item(
-                    f"Uitvoeren: {measure['name']} (besluit: {_names(deciders, actors)})",
+                    # Translators: %(deciders)s names the actors who decide, e.g. "Minister".
+                    _("Uitvoeren: %(measure)s (besluit: %(deciders)s)") % names,
                     ref=ref,
                     legal_basis=basis,
                     uncertain=uncertain,
@@ -128,8 +163,7 @@ def course_of_action(
         elif mine:
             result.must_not_do.append(
                 Item(
-                    f"Niet zelf besluiten over: {measure['name']}. "
-                    f"Dat doet {_names(deciders, actors)}.",
+                    _("Niet zelf besluiten over: %(measure)s. Dat doet %(deciders)s.") % names,
                     ref=ref,
                     legal_basis=basis,
                     uncertain=uncertain,
@@ -138,7 +172,7 @@ def course_of_action(
         if flags.get("consult_mayor") and organisation_type == "municipality":
             result.involve.append(
                 Item(
-                    f"{measure['name']}: de burgemeester wordt vooraf geraadpleegd.",
+                    _("%(measure)s: de burgemeester wordt vooraf geraadpleegd.") % names,
                     ref=ref,
                     legal_basis=basis,
                     uncertain=uncertain,
@@ -168,7 +202,12 @@ def course_of_action(
             target = targets.get(transition["to"], {})
             result.next_steps.append(
                 Item(
-                    f"Naar {target.get('name', transition['to'])}: {transition['criteria']}",
+                    # Translators: %(target)s is a stage or phase, %(criteria)s when to go there.
+                    _("Naar %(target)s: %(criteria)s")
+                    % {
+                        "target": target.get("name", transition["to"]),
+                        "criteria": transition["criteria"],
+                    },
                     ref=f"transitions/{transition['from']}>{transition['to']}",
                     uncertain=_uncertain(transition),
                 )

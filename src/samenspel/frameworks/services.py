@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -121,26 +121,25 @@ def usage_count(version: FrameworkVersion) -> int:
     return total
 
 
-def _refuse_if_used(version: FrameworkVersion, *, by: User | None, action: str) -> None:
-    used = usage_count(version)
-    if used:
-        audit.record(
-            Event.FRAMEWORK_REFUSED,
-            by=by,
-            obj=version,
-            purpose=Purpose.FRAMEWORK_MANAGEMENT,
-            outcome=Outcome.DENIED,
-            action=action,
-            used_by=used,
+def _refuse(version: FrameworkVersion, used: int, *, by: User | None, action: str) -> NoReturn:
+    # Called after the caller's atomic block, so that the refusal's record is not rolled back.
+    audit.record(
+        Event.FRAMEWORK_REFUSED,
+        by=by,
+        obj=version,
+        purpose=Purpose.FRAMEWORK_MANAGEMENT,
+        outcome=Outcome.DENIED,
+        action=action,
+        used_by=used,
+    )
+    raise ValidationError(
+        ngettext(
+            "Dit kan niet: %(count)d casus gebruikt deze versie.",
+            "Dit kan niet: %(count)d casussen gebruiken deze versie.",
+            used,
         )
-        raise ValidationError(
-            ngettext(
-                "Dit kan niet: %(count)d casus gebruikt deze versie.",
-                "Dit kan niet: %(count)d casussen gebruiken deze versie.",
-                used,
-            )
-            % {"count": used}
-        )
+        % {"count": used}
+    )
 
 
 def withdraw_version(version: FrameworkVersion, *, by: User) -> FrameworkVersion:
@@ -150,13 +149,15 @@ def withdraw_version(version: FrameworkVersion, *, by: User) -> FrameworkVersion
         locked = FrameworkVersion.objects.select_for_update().get(pk=version.pk)
         if locked.status != VersionStatus.PUBLISHED:
             raise ValidationError(_("Alleen een gepubliceerde versie kan worden ingetrokken."))
-        _refuse_if_used(locked, by=by, action="withdraw")
-        locked.status = VersionStatus.WITHDRAWN
-        locked.save(update_fields=["status"])
-        audit.record(
-            Event.FRAMEWORK_WITHDRAWN, by=by, obj=locked, purpose=Purpose.FRAMEWORK_MANAGEMENT
-        )
-    return locked
+        used = usage_count(locked)
+        if not used:
+            locked.status = VersionStatus.WITHDRAWN
+            locked.save(update_fields=["status"])
+            audit.record(
+                Event.FRAMEWORK_WITHDRAWN, by=by, obj=locked, purpose=Purpose.FRAMEWORK_MANAGEMENT
+            )
+            return locked
+    _refuse(locked, used, by=by, action="withdraw")
 
 
 def delete_version(version: FrameworkVersion, *, by: User) -> None:
@@ -168,12 +169,15 @@ def delete_version(version: FrameworkVersion, *, by: User) -> None:
             raise ValidationError(
                 _("Een gepubliceerde versie kan niet worden verwijderd. Trek haar eerst in.")
             )
-        _refuse_if_used(locked, by=by, action="delete")
-        audit.record(
-            Event.FRAMEWORK_DELETED,
-            by=by,
-            obj=locked,
-            purpose=Purpose.FRAMEWORK_MANAGEMENT,
-            label=locked.label,
-        )
-        locked.delete()
+        used = usage_count(locked)
+        if not used:
+            audit.record(
+                Event.FRAMEWORK_DELETED,
+                by=by,
+                obj=locked,
+                purpose=Purpose.FRAMEWORK_MANAGEMENT,
+                label=locked.label,
+            )
+            locked.delete()
+            return
+    _refuse(locked, used, by=by, action="delete")

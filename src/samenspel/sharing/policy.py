@@ -15,7 +15,9 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
-from samenspel.accounts.models import Role, RoleAssignment
+from samenspel.accounts.models import OrganisationType, Role, RoleAssignment
+from samenspel.cases.models import Case, CaseMember
+from samenspel.intake.models import TriageSeat
 
 if TYPE_CHECKING:
     from samenspel.accounts.models import User
@@ -26,6 +28,7 @@ class Action(StrEnum):
 
     NAME = "name"  # see that it exists, with its name: what working together needs
     VIEW = "view"  # see its details
+    EDIT = "edit"  # change its content (a case plan); MANAGE is the stronger right
     MANAGE = "manage"  # change it
 
 
@@ -151,13 +154,119 @@ def _framework_versions(user: User, action: Action) -> Q:
     # Published (and withdrawn) frameworks are the shared reference for everybody; drafts
     # are seen and changed by national administrators only.
     national = user.has_role(Role.NATIONAL_ADMIN)
-    if action is Action.MANAGE:
+    if action in (Action.EDIT, Action.MANAGE):
         return Q() if national else NOTHING
     return Q() if national else ~Q(status="draft")
 
 
 @rule("frameworks.frameworkrow")
 def _framework_rows(user: User, action: Action) -> Q:
-    if action is Action.MANAGE:
+    if action in (Action.EDIT, Action.MANAGE):
         return NOTHING  # rows change only by loading a new version
     return Q() if user.has_role(Role.NATIONAL_ADMIN) else ~Q(version__status="draft")
+
+
+# --- Signals, persons and cases ----------------------------------------------------------------
+#
+# Municipality staff with these roles see every case of their own municipality (the mayor
+# holds the regie over the PGA case consultation, Wet PGA; the case director and the security
+# adviser run it). Everybody else sees a case only while on its team.
+MUNICIPALITY_WIDE_VIEW = (Role.CASE_DIRECTOR, Role.SECURITY_ADVISER, Role.MAYOR)
+MUNICIPALITY_WIDE_EDIT = (Role.CASE_DIRECTOR, Role.SECURITY_ADVISER)
+# Municipality staff who form the triage team (weegploeg) with the partners given a seat.
+TRIAGE_ROLES = (Role.CASE_DIRECTOR, Role.SECURITY_ADVISER)
+
+
+def _has_any(user: User, roles: tuple[Role, ...]) -> bool:
+    return any(user.has_role(role) for role in roles)
+
+
+def _own_municipality(user: User, roles: tuple[Role, ...], field: str = "municipality_id") -> Q:
+    """Rows of the user's own organisation, for users with one of `roles` in a municipality."""
+    if user.organisation.type == OrganisationType.MUNICIPALITY and _has_any(user, roles):
+        return Q(**{field: user.organisation_id})
+    return NOTHING
+
+
+def triage_municipalities(user: User) -> Q:
+    """Filter organisations to the municipalities whose triage team `user` is on."""
+    seats = TriageSeat.objects.filter(user_id=user.pk).values("municipality_id")
+    return _own_municipality(user, TRIAGE_ROLES, "pk") | Q(pk__in=seats)
+
+
+def _triage(user: User, field: str = "municipality_id") -> Q:
+    seats = TriageSeat.objects.filter(user_id=user.pk).values("municipality_id")
+    return _own_municipality(user, TRIAGE_ROLES, field) | Q(**{f"{field}__in": seats})
+
+
+def _team(user: User) -> QuerySet[Any]:
+    return CaseMember.objects.filter(user_id=user.pk, removed_at__isnull=True).values("case_id")
+
+
+@rule("intake.triageseat")
+def _triage_seats(user: User, action: Action) -> Q:
+    # The municipality's functional administrator and case directors manage its triage team.
+    admins = (Role.FUNCTIONAL_ADMIN, Role.CASE_DIRECTOR)
+    if action is Action.MANAGE:
+        return _own_municipality(user, admins)
+    return _own_municipality(user, (*admins, *TRIAGE_ROLES)) | Q(user_id=user.pk)
+
+
+@rule("intake.signal")
+def _signals(user: User, action: Action) -> Q:
+    # NAME is the reporter's view: the status of their own signals, never the case behind it.
+    if action is Action.NAME:
+        return Q(reporter_id=user.pk) | _triage(user)
+    return _triage(user)
+
+
+@rule("intake.attachment")
+def _attachments(user: User, action: Action) -> Q:
+    if action in (Action.EDIT, Action.MANAGE):
+        return NOTHING  # an attachment is never changed, only sent with its signal
+    return _triage(user, "signal__municipality_id")
+
+
+def _cases(user: User, action: Action) -> Q:
+    if action is Action.MANAGE:
+        # Team, stage, phase, closing and transfer: the case director and the municipality's
+        # case directors.
+        return Q(case_director_id=user.pk) | _own_municipality(user, (Role.CASE_DIRECTOR,))
+    roles = MUNICIPALITY_WIDE_EDIT if action is Action.EDIT else MUNICIPALITY_WIDE_VIEW
+    return Q(pk__in=_team(user)) | _own_municipality(user, roles)
+
+
+rule("cases.case")(_cases)
+
+
+def _case_part(user: User, action: Action) -> Q:
+    return Q(case__in=Case.objects.filter(_cases(user, action)).values("pk"))
+
+
+rule("cases.intervention")(_case_part)
+rule("cases.casemember")(_case_part)
+rule("cases.casetransition")(_case_part)
+
+
+@rule("cases.person")
+def _persons(user: User, action: Action) -> Q:
+    # The triage team searches the persons of its municipality; a case team sees its person.
+    if action is Action.MANAGE:
+        return _triage(user)
+    with_case = Case.objects.filter(_cases(user, Action.VIEW)).values("person_id")
+    return _triage(user) | Q(pk__in=with_case)
+
+
+@rule("cases.transfer")
+def _transfers(user: User, action: Action) -> Q:
+    # The receiving municipality's case directors decide; the sending side sees the stub.
+    receiving = _own_municipality(user, (Role.CASE_DIRECTOR,), "to_municipality_id")
+    if action is Action.MANAGE:
+        return receiving
+    return receiving | _own_municipality(user, MUNICIPALITY_WIDE_EDIT, "from_municipality_id")
+
+
+@rule("accounts.apitoken")
+def _api_tokens(user: User, action: Action) -> Q:
+    # An API key is personal: only its own user sees and revokes it.
+    return Q(user_id=user.pk)

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from samenspel.accounts.models import Role, User
+from samenspel.intake import services as intake_services
 from samenspel.web.middleware import is_verified
 
 
@@ -17,6 +18,12 @@ def shell(request: HttpRequest) -> dict[str, Any]:
     if not isinstance(user, User) or not is_verified(user):
         return {"shell_nav": []}
     items = [(reverse("web:home"), _("Start"))]
+    if intake_services.may_report(user):
+        items.append((reverse("intake:my_signals"), _("Signalen")))
+    if intake_services.municipalities_triaged_by(user):
+        items.append((reverse("intake:queue"), _("Weeglijst")))
+    items.append((reverse("cases:list"), _("Casussen")))
+    items.append((reverse("frameworks:overview"), _("Kader")))
     items.append((reverse("web:organisation_list"), _("Organisaties")))
     items.append((reverse("web:user_list"), _("Gebruikers")))
     if user.has_role(Role.PRIVACY_OFFICER):

@@ -23,9 +23,13 @@ from samenspel import audit
 from samenspel.accounts import selectors, services
 from samenspel.accounts.models import Organisation, RecoveryCodeDevice, Role, User
 from samenspel.audit.events import Event, Purpose
+from samenspel.cases import selectors as case_selectors
+from samenspel.intake import selectors as intake_selectors
+from samenspel.intake import services as intake_services
 from samenspel.sharing import selectors as sharing_selectors
 from samenspel.sharing.policy import Action, Denied
 from samenspel.web.forms import (
+    ApiTokenForm,
     AuditFilterForm,
     ChangePasswordForm,
     OrganisationForm,
@@ -33,6 +37,7 @@ from samenspel.web.forms import (
     SetPasswordForm,
     UserForm,
 )
+from samenspel.web.middleware import is_verified
 
 
 def _me(request: HttpRequest) -> User:
@@ -54,6 +59,17 @@ def home(request: HttpRequest) -> HttpResponse:
         context["user_count"] = selectors.users_visible_to(me, Action.MANAGE).count()
     if Role.NATIONAL_ADMIN in roles:
         context["organisation_count"] = selectors.organisations_visible_to(me).count()
+    context["may_report"] = intake_services.may_report(me)
+    if intake_services.municipalities_triaged_by(me):
+        queue = intake_selectors.triage_queue(me)
+        context["queue"] = {
+            "waiting": queue.count(),
+            "acute": queue.filter(is_acute=True).count(),
+            "overdue": intake_selectors.overdue(queue).count(),
+        }
+    # Counts only, through the same policy as the list: no person is shown here.
+    context["case_counts"] = case_selectors.count_cases(me)
+    context["my_case_count"] = case_selectors.case_list(me, mine=True).count()
     audit.record(Event.PAGE_VIEWED, by=me, purpose=Purpose.COLLABORATION, page="home")
     return render(request, "web/home.html", context)
 
@@ -105,6 +121,51 @@ def new_recovery_codes(request: HttpRequest) -> HttpResponse:
         request, _("Uw wachtwoord klopt niet. Er zijn geen nieuwe herstelcodes gemaakt.")
     )
     return redirect("web:account")
+
+
+# --- Own API keys --------------------------------------------------------------------------
+
+
+def api_tokens(request: HttpRequest) -> HttpResponse:
+    """List the user's own API keys and make a new one; its secret is shown only once."""
+    me = _me(request)
+    if not is_verified(me):  # a key outlives the session: only a verified login may make one
+        raise PermissionDenied
+    form = ApiTokenForm(request.POST or None)
+    secret = ""
+    if request.method == "POST" and form.is_valid():
+        try:
+            _token, secret = services.create_api_token(
+                me, name=form.cleaned_data["name"], days=form.cleaned_data["days"], by=me
+            )
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        else:
+            form = ApiTokenForm()
+    audit.record(
+        Event.USER_VIEWED, by=me, obj=me, purpose=Purpose.AUTHENTICATION, page="api_tokens"
+    )
+    return render(
+        request,
+        "web/api_tokens.html",
+        {
+            "form": form,
+            "secret": secret,
+            "tokens": list(selectors.api_tokens_of(me)),
+            "now": timezone.now(),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@require_POST
+def api_token_revoke(request: HttpRequest, token_uuid: uuid.UUID) -> HttpResponse:
+    """Revoke one of the user's own API keys at once."""
+    me = _me(request)
+    token = selectors.get_api_token_for(me, token_uuid, Action.MANAGE)
+    services.revoke_api_token(token, by=me)
+    messages.success(request, _("De API-sleutel %(name)s is ingetrokken.") % {"name": token.name})
+    return redirect("web:api_tokens")
 
 
 # --- Organisations ------------------------------------------------------------------------

@@ -1,0 +1,1 @@
+"""Persons, cases, case plans, case teams and transfers."""

@@ -1,0 +1,335 @@
+"""Persons, person-centred cases, their team, plan (interventions), history and transfers."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Person(models.Model):
+    """A person known to one municipality. Persons move between municipalities only by transfer."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    municipality = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    given_names = models.CharField(_("voornamen"), max_length=200, blank=True)
+    family_name = models.CharField(_("achternaam"), max_length=200)
+    birth_date = models.DateField(_("geboortedatum"), null=True, blank=True)
+    bsn = models.CharField(_("BSN"), max_length=9, blank=True)
+    address = models.CharField(_("adres"), max_length=300, blank=True)
+    # The phonetic key of the whole name (lib.names.name_key), kept for the candidate search.
+    name_key = models.CharField(max_length=400, db_index=True)
+    created_at = models.DateTimeField(_("geregistreerd op"), default=timezone.now)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name = _("persoon")
+        verbose_name_plural = _("personen")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "bsn"],
+                condition=~Q(bsn=""),
+                name="person_unique_bsn_per_municipality",
+            ),
+        ]
+        indexes = [models.Index(fields=["municipality", "birth_date"], name="person_birth")]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.given_names} {self.family_name}".strip()
+
+    @property
+    def audit_organisation_id(self) -> int:
+        return self.municipality_id
+
+
+class CaseStatus(models.TextChoices):
+    OPEN = "open", _("lopend")
+    AFTERCARE = "aftercare", _("nazorg en monitoring")
+    CLOSED = "closed", _("gesloten")
+
+
+class Case(models.Model):
+    """A person-centred case (casus) of one municipality, under one framework version."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    reference = models.CharField(_("kenmerk"), max_length=40)
+    municipality = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="cases")
+    case_director = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("casusregisseur"),
+    )
+    framework_version = models.ForeignKey(
+        "frameworks.FrameworkVersion",
+        on_delete=models.PROTECT,
+        related_name="cases",
+        verbose_name=_("kaderversie"),
+    )
+    stage = models.CharField(_("processtap"), max_length=16)
+    phase = models.CharField(_("fase"), max_length=16)
+    tracks = models.JSONField(_("sporen"), default=list)
+    status = models.CharField(
+        _("status"), max_length=16, choices=CaseStatus.choices, default=CaseStatus.OPEN
+    )
+    opened_at = models.DateTimeField(_("geopend op"), default=timezone.now)
+    closed_at = models.DateTimeField(_("gesloten op"), null=True, blank=True)
+    close_reason = models.TextField(_("reden van sluiten"), blank=True)
+    aftercare_until = models.DateField(_("nazorg tot"), null=True, blank=True)
+    # Why the plan may stay without prevention or care (the balance warning).
+    balance_justification = models.TextField(_("onderbouwing van de balans"), blank=True)
+    updated_at = models.DateTimeField(_("gewijzigd op"), default=timezone.now)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name = _("casus")
+        verbose_name_plural = _("casussen")
+        ordering = ["-opened_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "reference"], name="case_unique_reference"
+            ),
+            models.CheckConstraint(
+                condition=Q(status="open") | Q(closed_at__isnull=False),
+                name="case_closed_has_time",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["municipality", "status", "-opened_at"], name="case_list"),
+            models.Index(fields=["case_director", "status"], name="case_director"),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def audit_organisation_id(self) -> int:
+        return self.municipality_id
+
+
+class CaseMember(models.Model):
+    """A user on the case team. Removal ends access at once; the row stays as history."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="members")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    task = models.CharField(_("taak in het team"), max_length=200, blank=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    added_at = models.DateTimeField(default=timezone.now)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    removed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("teamlid")
+        verbose_name_plural = _("teamleden")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "user"],
+                condition=Q(removed_at__isnull=True),
+                name="case_member_unique_active",
+            ),
+        ]
+        indexes = [models.Index(fields=["user", "removed_at"], name="case_member_user")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}:{self.user_id}"
+
+    @property
+    def audit_organisation_id(self) -> int:
+        return self.case.municipality_id
+
+
+class Dimension(models.TextChoices):
+    STAGE = "stage", _("processtap")
+    PHASE = "phase", _("fase")
+    TRACKS = "tracks", _("sporen")
+    STATUS = "status", _("status")
+    MUNICIPALITY = "municipality", _("gemeente")
+
+
+class CaseTransition(models.Model):
+    """One step in the case history: a stage, phase, track or status change with its reason."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="transitions")
+    dimension = models.CharField(max_length=16, choices=Dimension.choices)
+    from_value = models.CharField(max_length=200, blank=True)
+    to_value = models.CharField(max_length=200)
+    reason = models.TextField(_("reden"))
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.dimension}: {self.from_value} -> {self.to_value}"
+
+
+class InterventionDomain(models.TextChoices):
+    PREVENTION = "prevention", _("preventie")
+    CARE = "care", _("zorg")
+    REPRESSION = "repression", _("repressie")
+
+
+class Consent(models.TextChoices):
+    NOT_NEEDED = "not_needed", _("niet nodig (niet vrijwillig)")
+    NOT_ASKED = "not_asked", _("nog niet gevraagd")
+    GIVEN = "given", _("toestemming gegeven")
+    REFUSED = "refused", _("geweigerd")
+    WITHDRAWN = "withdrawn", _("ingetrokken")
+
+
+class InterventionStatus(models.TextChoices):
+    PLANNED = "planned", _("gepland")
+    RUNNING = "running", _("loopt")
+    DONE = "done", _("afgerond")
+    STOPPED = "stopped", _("gestopt")
+
+
+class Intervention(models.Model):
+    """One intervention of the case plan, taken from the framework catalogue."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="interventions")
+    measure = models.CharField(_("interventie uit het kader"), max_length=16)
+    name = models.CharField(_("naam"), max_length=300)
+    domain = models.CharField(_("soort"), max_length=16, choices=InterventionDomain.choices)
+    owner = models.ForeignKey(
+        "accounts.Organisation",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("eigenaar"),
+    )
+    legal_basis = models.TextField(_("wettelijke grondslag"))
+    voluntary = models.BooleanField(_("vrijwillig"), default=False)
+    consent = models.CharField(
+        _("toestemming"), max_length=16, choices=Consent.choices, default=Consent.NOT_NEEDED
+    )
+    goal = models.TextField(_("doel"), blank=True)
+    start_date = models.DateField(_("start"), null=True, blank=True)
+    end_date = models.DateField(_("einde"), null=True, blank=True)
+    review_date = models.DateField(_("evaluatie op"), null=True, blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=InterventionStatus.choices,
+        default=InterventionStatus.PLANNED,
+    )
+    outcome = models.TextField(_("uitkomst van de evaluatie"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    # A double submit (API Idempotency-Key) carries the same key and adds nothing twice.
+    submission_key = models.CharField(max_length=64, blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name = _("interventie")
+        verbose_name_plural = _("interventies")
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True)
+                | Q(start_date__isnull=True)
+                | Q(end_date__gte=F("start_date")),
+                name="intervention_period",
+            ),
+            models.CheckConstraint(
+                condition=Q(domain__in=["prevention", "care", "repression"]),
+                name="intervention_domain",
+            ),
+            models.UniqueConstraint(
+                fields=["case", "submission_key"],
+                condition=~Q(submission_key=""),
+                name="intervention_unique_submission",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.measure} {self.name}"
+
+    @property
+    def audit_organisation_id(self) -> int:
+        return self.case.municipality_id
+
+
+class TransferStatus(models.TextChoices):
+    REQUESTED = "requested", _("aangevraagd")
+    ACCEPTED = "accepted", _("geaccepteerd")
+    DECLINED = "declined", _("afgewezen")
+    CANCELLED = "cancelled", _("ingetrokken")
+
+
+class Transfer(models.Model):
+    """A warm transfer of a case to the municipality a person moved to.
+
+    After acceptance the case belongs to the receiving municipality; this row is the
+    stub the sender keeps: that a transfer took place, to whom and when.
+    """
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="transfers")
+    case_reference = models.CharField(max_length=40)  # the sender's reference, for the stub
+    from_municipality = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    to_municipality = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.TextField(_("reden"))
+    status = models.CharField(
+        max_length=16, choices=TransferStatus.choices, default=TransferStatus.REQUESTED
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.TextField(_("toelichting"), blank=True)
+
+    class Meta:
+        verbose_name = _("overdracht")
+        verbose_name_plural = _("overdrachten")
+        ordering = ["-requested_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(from_municipality=F("to_municipality")),
+                name="transfer_between_two_municipalities",
+            ),
+            models.UniqueConstraint(
+                fields=["case"],
+                condition=Q(status="requested"),
+                name="transfer_one_open_per_case",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_reference} -> {self.to_municipality_id}"
+
+    @property
+    def audit_organisation_id(self) -> int:
+        return self.from_municipality_id

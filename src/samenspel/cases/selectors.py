@@ -1,0 +1,287 @@
+"""Read persons, cases, plans, teams, history and transfers, always through the access policy.
+
+Reads of one case or person are audited here, so that every route (page, API, export) that
+shows them leaves the same record.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+
+from samenspel import audit
+from samenspel.accounts.models import Organisation, OrganisationType, Role, User
+from samenspel.audit.events import Event, Purpose
+from samenspel.cases.balance import Balance, balance_of
+from samenspel.cases.models import (
+    Case,
+    CaseMember,
+    CaseStatus,
+    CaseTransition,
+    Intervention,
+    InterventionStatus,
+    Person,
+    Transfer,
+    TransferStatus,
+)
+from samenspel.frameworks.course import CourseOfAction, course_of_action
+from samenspel.lib.bsn import normalise_bsn
+from samenspel.lib.names import CANDIDATE_THRESHOLD, match_score, name_tokens
+from samenspel.sharing.policy import Action, get_visible_or_404, triage_municipalities, visible
+
+PURPOSE = Purpose.CASE_WORK
+
+
+def cases_visible_to(user: Any, action: Action = Action.VIEW) -> QuerySet[Case]:
+    """Return the cases `user` may see, with what a list shows, newest first."""
+    return visible(user, Case.objects.all(), action).select_related(
+        "person", "municipality", "case_director"
+    )
+
+
+def case_list(
+    user: Any,
+    *,
+    status: str = "open",
+    mine: bool = False,
+    query: str = "",
+) -> QuerySet[Case]:
+    """Return a filtered list of visible cases (a page of it is taken by the caller)."""
+    cases = cases_visible_to(user)
+    if status in CaseStatus.values:
+        cases = cases.filter(status=status)
+    if mine:
+        cases = cases.filter(case_director_id=user.pk)
+    for word in query.split()[:4]:
+        cases = cases.filter(
+            Q(reference__icontains=word)
+            | Q(person__family_name__icontains=word)
+            | Q(person__given_names__icontains=word)
+        )
+    return cases.order_by("-opened_at", "-id")
+
+
+def record_list_read(user: Any, count: int, *, page: str = "cases", obj: Any = None) -> None:
+    """Audit that the user looked at a list of cases (or of transfers, or one transfer)."""
+    audit.record(Event.CASE_LIST_VIEWED, by=user, obj=obj, purpose=PURPOSE, shown=count, page=page)
+
+
+def count_cases(user: Any) -> dict[str, int]:
+    """Return the number of visible cases per status."""
+    rows = cases_visible_to(user).order_by().values("status").annotate(n=Count("id"))
+    counts = dict.fromkeys(CaseStatus.values, 0)
+    counts.update({row["status"]: row["n"] for row in rows})
+    return counts
+
+
+def get_case_for(
+    user: Any, case_uuid: uuid.UUID, action: Action = Action.VIEW, *, record_read: bool = True
+) -> Case:
+    """Return one case `user` may `action`, or raise a 404; the read is audited."""
+    case = get_visible_or_404(
+        user,
+        Case.objects.select_related("person", "municipality", "case_director", "framework_version"),
+        action,
+        uuid=case_uuid,
+    )
+    if record_read:
+        audit.record(Event.CASE_VIEWED, by=user, obj=case, purpose=PURPOSE)
+    return case
+
+
+def plan_of(case: Case) -> list[Intervention]:
+    """Return the interventions of the case plan, with their owners."""
+    return list(case.interventions.select_related("owner").order_by("created_at", "id"))
+
+
+def balance(interventions: list[Intervention]) -> Balance:
+    """Return the balance of the plan, stopped interventions left out."""
+    return balance_of(i for i in interventions if i.status != InterventionStatus.STOPPED)
+
+
+def get_intervention_for(
+    user: Any, case: Case, intervention_uuid: uuid.UUID, action: Action = Action.VIEW
+) -> Intervention:
+    """Return one intervention of a case, or raise a 404."""
+    return get_visible_or_404(
+        user,
+        Intervention.objects.filter(case=case).select_related("owner", "case"),
+        action,
+        uuid=intervention_uuid,
+    )
+
+
+def team_of(case: Case) -> list[CaseMember]:
+    """Return the current team members of the case, with their organisations."""
+    return list(
+        case.members.filter(removed_at__isnull=True)
+        .select_related("user", "organisation")
+        .order_by("organisation__name", "user__full_name")
+    )
+
+
+def history_of(case: Case) -> list[CaseTransition]:
+    """Return the case history (stage, phase, track, status and municipality changes)."""
+    return list(case.transitions.select_related("by", "by__organisation").order_by("at", "id"))
+
+
+def record_history_read(user: Any, case: Case) -> None:
+    """Audit that the user looked at the history of a case."""
+    audit.record(Event.CASE_HISTORY_VIEWED, by=user, obj=case, purpose=PURPOSE)
+
+
+def intervention_owners() -> QuerySet[Organisation]:
+    """Return the organisations that may own an intervention: active, never the AIVD."""
+    return (
+        Organisation.objects.filter(is_active=True)
+        .exclude(type=OrganisationType.AIVD)
+        .order_by("name")
+    )
+
+
+def other_municipalities(case: Case) -> QuerySet[Organisation]:
+    """Return the active municipalities a case could be transferred to."""
+    return (
+        Organisation.objects.filter(is_active=True, type=OrganisationType.MUNICIPALITY)
+        .exclude(pk=case.municipality_id)
+        .order_by("name")
+    )
+
+
+def case_directors_of(municipality: Organisation) -> QuerySet[User]:
+    """Return the active case directors of a municipality (who may take over a case)."""
+    return User.objects.filter(
+        is_active=True, organisation=municipality, roles__role=Role.CASE_DIRECTOR
+    ).order_by("full_name")
+
+
+def course_for(case: Case, user: User) -> CourseOfAction | None:
+    """Return the framework's course of action for the case's phase and the viewer's type."""
+    try:
+        return course_of_action(
+            case.framework_version.content,
+            scope=case.phase,
+            organisation_type=user.organisation.type,
+        )
+    except KeyError:
+        return None
+
+
+def transfers_of(case: Case) -> list[Transfer]:
+    """Return the transfers of a case, newest first."""
+    return list(
+        case.transfers.select_related("from_municipality", "to_municipality", "requested_by")
+    )
+
+
+def incoming_transfers(user: Any) -> QuerySet[Transfer]:
+    """Return the transfer requests that `user` may decide on."""
+    return (
+        visible(user, Transfer.objects.all(), Action.MANAGE)
+        .filter(status=TransferStatus.REQUESTED)
+        .select_related("from_municipality", "to_municipality", "case", "case__person")
+    )
+
+
+def transfer_stubs(user: Any) -> QuerySet[Transfer]:
+    """Return the transfers the user's municipality sent: the stubs it keeps."""
+    return (
+        visible(user, Transfer.objects.all())
+        .filter(from_municipality_id=getattr(user, "organisation_id", None))
+        .select_related("to_municipality")
+    )
+
+
+def get_transfer_for(user: Any, transfer_uuid: uuid.UUID, action: Action = Action.VIEW) -> Transfer:
+    """Return one transfer, or raise a 404."""
+    return get_visible_or_404(
+        user,
+        Transfer.objects.select_related(
+            "case", "case__person", "from_municipality", "to_municipality"
+        ),
+        action,
+        uuid=transfer_uuid,
+    )
+
+
+# --- Persons and candidates ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A person already known in the municipality who may be the one a signal is about."""
+
+    person: Person
+    score: float
+    reasons: list[str]
+    open_cases: int
+
+
+def _date_variants(day: dt.date) -> list[dt.date]:
+    variants = [day]
+    with contextlib.suppress(ValueError):
+        variants.append(day.replace(month=day.day, day=day.month))
+    return variants
+
+
+def find_candidates(
+    user: Any,
+    municipality: Organisation,
+    *,
+    family_name: str,
+    given_names: str = "",
+    birth_date: dt.date | None = None,
+    bsn: str = "",
+    limit: int = 10,
+) -> list[Candidate]:
+    """Return known persons of one municipality that may match; never across municipalities.
+
+    This is record linkage for the triage team, not an assessment of the person: a
+    professional decides whether to link (see lib.names).
+    """
+    if not Organisation.objects.filter(triage_municipalities(user), pk=municipality.pk).exists():
+        return []
+    persons = visible(user, Person.objects.filter(municipality=municipality), Action.MANAGE)
+    name = f"{given_names} {family_name}".strip()
+    prefilter = Q(pk__in=[])
+    clean_bsn = normalise_bsn(bsn) if bsn.strip() else ""
+    if clean_bsn:
+        prefilter |= Q(bsn=clean_bsn)
+    if birth_date is not None:
+        prefilter |= Q(birth_date__in=_date_variants(birth_date))
+    for token in name_tokens(name)[:6]:
+        if len(token) >= 2:
+            prefilter |= Q(name_key__contains=token)
+    rows = list(
+        persons.filter(prefilter).annotate(
+            open_cases=Count("cases", filter=Q(cases__status=CaseStatus.OPEN))
+        )[:500]
+    )
+    found: list[Candidate] = []
+    for person in rows:
+        if clean_bsn and person.bsn == clean_bsn:
+            score, reasons = 1.0, ["BSN gelijk"]
+        else:
+            score, reasons = match_score(name, birth_date, person.full_name, person.birth_date)
+            if score < CANDIDATE_THRESHOLD:
+                continue
+        found.append(Candidate(person, score, reasons, getattr(person, "open_cases", 0)))
+    found.sort(key=lambda c: (-c.score, c.person.family_name))
+    audit.record(
+        Event.PERSON_CANDIDATES_SEARCHED,
+        by=user,
+        obj=municipality,
+        purpose=Purpose.SIGNAL_INTAKE,
+        found=len(found[:limit]),
+    )
+    return found[:limit]
+
+
+def get_person_for(user: Any, person_uuid: uuid.UUID, action: Action = Action.VIEW) -> Person:
+    """Return one person, or raise a 404."""
+    return get_visible_or_404(user, Person.objects.all(), action, uuid=person_uuid)

@@ -1,0 +1,1 @@
+"""Signals (meldingen) and triage (weging)."""
