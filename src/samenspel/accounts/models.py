@@ -260,3 +260,53 @@ class SingleSignOnDevice(Device):  # type: ignore[misc]  # django-otp has no typ
     def verify_token(self, token: Any) -> bool:
         """Never accept a typed token: only a completed SSO login uses this device."""
         return False
+
+
+API_TOKEN_PREFIX = "ssp_"  # noqa: S105 - a public marker, not a secret
+
+
+def hash_api_secret(secret: str) -> str:
+    """Return the SHA-256 hex digest under which an API token's secret is stored."""
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+class ApiToken(models.Model):
+    """A personal API key (Bearer token) that acts as its user, with exactly their rights.
+
+    Only a SHA-256 hash of the secret is stored, with a short prefix to recognise it by.
+    """
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("gebruiker")
+    )
+    name = models.CharField(_("naam"), max_length=100)
+    prefix = models.CharField(_("begin van de sleutel"), max_length=16)
+    secret_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(_("gemaakt op"), default=timezone.now, editable=False)
+    expires_at = models.DateTimeField(_("verloopt op"))
+    last_used_at = models.DateTimeField(_("laatst gebruikt op"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("ingetrokken op"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API-sleutel")
+        verbose_name_plural = _("API-sleutels")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expires_at__gt=models.F("created_at")),
+                name="api_token_expires_after_creation",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.name})"
+
+    @property
+    def audit_organisation_id(self) -> int:
+        return self.user.organisation_id
+
+    def is_usable(self, now: Any = None) -> bool:
+        """Tell whether the token still works: not revoked, not expired, its user active."""
+        now = now or timezone.now()
+        return self.revoked_at is None and self.expires_at > now and self.user.is_active

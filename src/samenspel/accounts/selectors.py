@@ -7,7 +7,7 @@ from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 
-from samenspel.accounts.models import Organisation, RoleAssignment, User
+from samenspel.accounts.models import ApiToken, Organisation, RoleAssignment, User
 from samenspel.sharing.policy import Action, get_visible_or_404, visible
 
 
@@ -47,3 +47,21 @@ def get_user_for(user: Any, user_uuid: uuid.UUID, action: Action = Action.VIEW) 
 def roles_of(user: User) -> list[str]:
     """Return the role codes of a user fetched through these selectors."""
     return sorted(assignment.role for assignment in user.roles.all())
+
+
+def api_tokens_of(user: Any) -> QuerySet[ApiToken]:
+    """Return the user's own API keys, newest first (never the secrets: only hashes exist)."""
+    return visible(user, ApiToken.objects.all())  # the policy: only their own
+
+
+def get_api_token_for(user: Any, token_uuid: uuid.UUID, action: Action = Action.VIEW) -> ApiToken:
+    """Return one of the user's own API keys, or raise a 404."""
+    return get_visible_or_404(
+        user, ApiToken.objects.select_related("user"), action, uuid=token_uuid
+    )
+
+
+def api_tokens_for_operator(*, user: User | None = None) -> QuerySet[ApiToken]:
+    """Return API keys for the operator at the command line, who holds the database anyway."""
+    tokens = ApiToken.objects.select_related("user").order_by("-created_at", "-id")
+    return tokens.filter(user=user) if user is not None else tokens

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import secrets
 from collections.abc import Iterable
@@ -10,11 +11,14 @@ from typing import Any
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from samenspel import audit
 from samenspel.accounts.models import (
+    API_TOKEN_PREFIX,
+    ApiToken,
     Organisation,
     OrganisationType,
     RecoveryCode,
@@ -23,6 +27,7 @@ from samenspel.accounts.models import (
     RoleAssignment,
     SingleSignOnDevice,
     User,
+    hash_api_secret,
 )
 from samenspel.audit.events import Event, Outcome, Purpose
 from samenspel.sharing.policy import Action, Denied, can
@@ -419,3 +424,100 @@ def sso_device(user: User) -> SingleSignOnDevice:
         user=user, defaults={"name": "SSO", "confirmed": True}
     )
     return device
+
+
+# --- API tokens -----------------------------------------------------------------------------
+
+API_TOKEN_DEFAULT_DAYS = 90
+API_TOKEN_MAX_DAYS = 365
+# Writing last_used_at on every call would make each read a write; once a minute is enough.
+_LAST_USED_RESOLUTION = dt.timedelta(minutes=1)
+
+
+def create_api_token(
+    user: User, *, name: str, days: int = API_TOKEN_DEFAULT_DAYS, by: User | None
+) -> tuple[ApiToken, str]:
+    """Make an API key for `user` and return it with its secret, which is shown only once.
+
+    `by` is the user themselves (from a session with a verified second factor), or None for
+    the server operator at the command line.
+    """
+    if by is not None and by.pk != user.pk:
+        raise Denied("accounts.apitoken", "", exists=False)
+    errors: dict[str, str] = {}
+    name = name.strip()
+    if not name:
+        errors["name"] = _("Geef de sleutel een naam, zodat u hem later herkent.")
+    elif len(name) > 100:
+        errors["name"] = _("Gebruik ten hoogste 100 tekens.")
+    if not 1 <= days <= API_TOKEN_MAX_DAYS:
+        errors["days"] = _("Kies een geldigheid van 1 tot en met %(max)d dagen.") % {
+            "max": API_TOKEN_MAX_DAYS
+        }
+    if not user.is_active:
+        errors["user"] = _("Deze gebruiker is uitgeschakeld.")
+    if errors:
+        raise ValidationError(errors)
+    secret = API_TOKEN_PREFIX + secrets.token_urlsafe(32)
+    now = timezone.now()
+    with transaction.atomic():
+        token = ApiToken.objects.create(
+            user=user,
+            name=name,
+            prefix=secret[: len(API_TOKEN_PREFIX) + 6],
+            secret_hash=hash_api_secret(secret),
+            created_at=now,
+            expires_at=now + dt.timedelta(days=days),
+        )
+        audit.record(
+            Event.API_TOKEN_CREATED,
+            by=by,
+            obj=token,
+            purpose=Purpose.AUTHENTICATION,
+            user=str(user.uuid),
+            days=days,
+        )
+    return token, secret
+
+
+def revoke_api_token(token: ApiToken, *, by: User | None) -> ApiToken:
+    """Revoke an API key at once; `by` is its own user, or None for the operator."""
+    if by is not None:
+        _require_token(by, token)
+    if token.revoked_at is not None:
+        return token
+    with transaction.atomic():
+        ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(
+            revoked_at=timezone.now()
+        )
+        token.refresh_from_db()
+        audit.record(
+            Event.API_TOKEN_REVOKED,
+            by=by,
+            obj=token,
+            purpose=Purpose.AUTHENTICATION,
+            user=str(token.user.uuid),
+        )
+    return token
+
+
+def _require_token(by: User, token: ApiToken) -> None:
+    if not can(by, Action.MANAGE, token):
+        raise Denied("accounts.apitoken", str(token.uuid), exists=True)
+
+
+def authenticate_api_token(secret: str) -> User | None:
+    """Return the active user an API key acts for, or None if it is unknown or unusable."""
+    if not secret.startswith(API_TOKEN_PREFIX) or len(secret) > 200:
+        return None
+    token = (
+        ApiToken.objects.select_related("user", "user__organisation")
+        .filter(secret_hash=hash_api_secret(secret))
+        .first()
+    )
+    now = timezone.now()
+    if token is None or not token.is_usable(now) or not token.user.organisation.is_active:
+        return None
+    if token.last_used_at is None or now - token.last_used_at > _LAST_USED_RESOLUTION:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user

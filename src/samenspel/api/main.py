@@ -1,4 +1,4 @@
-"""Read-only JSON endpoints for organisations, users and the audit log, with OpenAPI."""
+"""The JSON API (OpenAPI): setup, authentication, error answers, and the administration reads."""
 
 from __future__ import annotations
 
@@ -6,45 +6,48 @@ import datetime as dt
 from typing import Any
 from uuid import UUID
 
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.http import HttpRequest
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
-from ninja.security import SessionAuth
 
 from samenspel import audit
 from samenspel.accounts import selectors
 from samenspel.accounts.models import User
+from samenspel.api.auth import ApiKey, MissingIfMatchError, VerifiedSession
+from samenspel.api.cases import router as cases_router
+from samenspel.api.cases import transfers_router
 from samenspel.api.frameworks import router as frameworks_router
-from samenspel.audit.events import Event, Purpose
+from samenspel.api.intake import router as intake_router
+from samenspel.api.intake import triage_router
+from samenspel.audit.events import Event, Outcome, Purpose
+from samenspel.lib.errors import StaleEdit
 from samenspel.sharing import selectors as sharing_selectors
 from samenspel.sharing.policy import Denied
-from samenspel.web.middleware import is_verified
-
-
-class VerifiedSession(SessionAuth):
-    """A logged-in session whose second factor is verified."""
-
-    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
-        user = request.user
-        if isinstance(user, User) and user.is_active and is_verified(user):
-            return user
-        return None
-
 
 api = NinjaAPI(
     title="Samenspel API",
     version="1",
-    description="Read-only access to organisations, users, the audit log and the framework. "
-    "Every call is filtered by the same access policy as the web pages. Calls about people "
-    "and organisations are written to the audit log; the framework is public reference data "
-    "and its reads are not. An object you may not see answers 404.",
-    auth=VerifiedSession(),
+    description="Signals, triage, persons, cases, plans, teams and transfers, plus read-only "
+    "access to organisations, users, the audit log and the framework. Every call is "
+    "filtered by the same access policy as the web pages and goes through the same "
+    "services, so it leaves the same audit records. An object you may not see answers "
+    "404, exactly like one that does not exist. Authenticate with a session whose second "
+    "factor is verified (unsafe methods need the CSRF token), or with a personal API key: "
+    "`Authorization: Bearer ssp_…`. Edits carry the version from the object's ETag in "
+    "If-Match (412 when it is stale, 428 when it is missing); submissions of signals and "
+    "interventions carry an Idempotency-Key header.",
+    auth=[ApiKey(), VerifiedSession()],
     docs_url=None,
     urls_namespace="api",
 )
 
 
 api.add_router("/frameworks", frameworks_router)
+api.add_router("/signals", intake_router)
+api.add_router("/triage", triage_router)
+api.add_router("/cases", cases_router)
+api.add_router("/transfers", transfers_router)
 
 
 @api.exception_handler(Denied)
@@ -59,6 +62,54 @@ def _denied(request: HttpRequest, exc: Denied) -> Any:
 def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> Any:
     return api.create_response(
         request, {"detail": "Log in met uw wachtwoord en tweede factor."}, status=401
+    )
+
+
+@api.exception_handler(ValidationError)
+def _invalid(request: HttpRequest, exc: ValidationError) -> Any:
+    """Answer a service's refusal with 422 and a Dutch message per field."""
+    if hasattr(exc, "error_dict"):
+        errors = {
+            ("__all__" if field == NON_FIELD_ERRORS else field): " ".join(messages)
+            for field, messages in exc.message_dict.items()
+        }
+    else:
+        errors = {"__all__": " ".join(exc.messages)}
+    return api.create_response(request, {"errors": errors}, status=422)
+
+
+@api.exception_handler(StaleEdit)
+def _stale(request: HttpRequest, exc: StaleEdit) -> Any:
+    """Answer 412 when somebody else saved since the caller's version; nothing was saved."""
+    user = getattr(request, "auth", None)
+    obj = getattr(request, "edit_object", None)
+    audit.record(
+        Event.CASE_EDIT_CONFLICT,
+        by=user if isinstance(user, User) else None,
+        purpose=Purpose.CASE_WORK,
+        outcome=Outcome.DENIED,
+        object_type=exc.object_type,
+        object_id=str(getattr(obj, "uuid", "")),
+        current_version=exc.current_version,
+        api=True,
+    )
+    return api.create_response(
+        request,
+        {
+            "detail": "Iemand anders heeft dit intussen gewijzigd. Er is niets opgeslagen. "
+            "Haal de nieuwe versie op en probeer het opnieuw.",
+            "current_version": exc.current_version,
+        },
+        status=412,
+    )
+
+
+@api.exception_handler(MissingIfMatchError)
+def _no_if_match(request: HttpRequest, exc: MissingIfMatchError) -> Any:
+    return api.create_response(
+        request,
+        {"detail": "Stuur de versie die u wijzigt mee in If-Match (de ETag van het object)."},
+        status=428,
     )
 
 

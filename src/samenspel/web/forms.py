@@ -259,3 +259,24 @@ class AuditFilterForm(UtrechtForm):
         if day is None:
             return None
         return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+class ApiTokenForm(UtrechtForm):
+    name = forms.CharField(
+        label=_("Naam van de sleutel"),
+        help_text=_("Waarvoor u de sleutel gebruikt, bijvoorbeeld het koppelsysteem."),
+        max_length=100,
+    )
+    days = forms.IntegerField(
+        label=_("Geldig (dagen)"),
+        help_text=_("Ten hoogste 365 dagen."),
+        min_value=1,
+        max_value=365,
+        initial=90,
+        error_messages={
+            "min_value": _("Kies ten minste 1 dag."),
+            "max_value": _("Kies ten hoogste 365 dagen."),
+            "invalid": _("Vul een aantal dagen in."),
+            "required": _("Vul een aantal dagen in."),
+        },
+    )

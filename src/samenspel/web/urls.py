@@ -14,6 +14,12 @@ urlpatterns = [
     path("oidc/callback/", auth.OIDCCallbackView.as_view(), name="oidc_callback"),
     path("account/", views.account, name="account"),
     path("account/herstelcodes/", views.new_recovery_codes, name="new_recovery_codes"),
+    path("account/api-sleutels/", views.api_tokens, name="api_tokens"),
+    path(
+        "account/api-sleutels/<uuid:token_uuid>/intrekken/",
+        views.api_token_revoke,
+        name="api_token_revoke",
+    ),
     path("beheer/organisaties/", views.organisation_list, name="organisation_list"),
     path("beheer/organisaties/nieuw/", views.organisation_create, name="organisation_create"),
     path(
