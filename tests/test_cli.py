@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 SAMENSPEL = str(Path(sys.executable).with_name("samenspel"))
 
 
@@ -62,6 +64,16 @@ def test_demo_loads_twice_without_changes_and_prints_logins(tmp_path: Path) -> N
     assert code.returncode == 0, code.stderr
     assert code.stdout.strip().isdigit()
     assert len(code.stdout.strip()) == 6
+    verify = subprocess.run(
+        [SAMENSPEL, "audit", "verify"],
+        env=_env(tmp_path, SAMENSPEL_ENV="demo"),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert verify.returncode == 0, verify.stdout + verify.stderr
+    assert verify.stdout.startswith("OK ")
 
 
 def test_demo_refuses_production(tmp_path: Path) -> None:
@@ -80,3 +92,63 @@ def test_demo_refuses_production(tmp_path: Path) -> None:
     )
     assert result.returncode != 0
     assert "refuses to run with SAMENSPEL_ENV=production" in result.stderr
+
+
+@pytest.mark.django_db
+def test_demo_shows_signals_cases_plans_and_a_transfer_once() -> None:
+    from django.core.management import call_command
+
+    from samenspel.accounts.models import User
+    from samenspel.audit.events import Event
+    from samenspel.audit.models import AuditEvent
+    from samenspel.cases import selectors
+    from samenspel.cases.models import Case, CaseStatus, Person, Transfer, TransferStatus
+    from samenspel.demo import data
+    from samenspel.intake import selectors as intake_selectors
+    from samenspel.intake.models import Signal, SignalStatus
+
+    data.load()
+    counts = (
+        Signal.objects.count(),
+        Person.objects.count(),
+        Case.objects.count(),
+        Transfer.objects.count(),
+        AuditEvent.objects.count(),
+    )
+    data.load()
+    assert (
+        Signal.objects.count(),
+        Person.objects.count(),
+        Case.objects.count(),
+        Transfer.objects.count(),
+        AuditEvent.objects.count(),
+    ) == counts
+
+    director = User.objects.get(username="regisseur")
+    queue = intake_selectors.triage_queue(director)
+    assert queue.filter(is_acute=True).exists()
+    assert intake_selectors.overdue(queue).exists()
+    assert queue.filter(status=SignalStatus.IN_TRIAGE).exists()
+    assert Signal.objects.exclude(municipality=director.organisation).exists()
+
+    cases = Case.objects.filter(municipality=director.organisation)
+    assert 3 <= cases.count() <= 5
+    assert cases.filter(status=CaseStatus.AFTERCARE).count() == 1
+    assert all(c.person.family_name in data.casework.FICTIONAL_NAMES for c in cases)
+    police = User.objects.get(username="politie")
+    assert selectors.cases_visible_to(police).exists()
+    domains = [
+        set(c.interventions.values_list("domain", flat=True)) for c in cases.exclude(stage="ST-3")
+    ]
+    assert {"prevention", "care", "repression"} in domains
+    justified = cases.exclude(balance_justification="").get()
+    assert set(justified.interventions.values_list("domain", flat=True)) == {"repression"}
+    assert justified.stage == "ST-4"
+
+    transfer = Transfer.objects.get(status=TransferStatus.REQUESTED)
+    assert transfer.from_municipality == director.organisation
+    receiver = User.objects.get(username="weide.regisseur")
+    assert list(selectors.incoming_transfers(receiver)) == [transfer]
+
+    assert AuditEvent.objects.filter(event=Event.CASE_OPENED).count() == cases.count()
+    call_command("audit", "verify")

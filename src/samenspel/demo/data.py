@@ -1,4 +1,4 @@
-"""The demo cast: fictional organisations and one user for every role."""
+"""The demo cast: fictional organisations, one user for every role, and their case work."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from samenspel import audit
 from samenspel.accounts import services
 from samenspel.accounts.models import Organisation, OrganisationType, Role, User
 from samenspel.audit.events import Event, Purpose
+from samenspel.demo import casework
 from samenspel.frameworks import services as framework_services
 from samenspel.frameworks.models import FrameworkVersion
 from samenspel.frameworks.schema import validate_text
@@ -114,6 +115,7 @@ def load() -> list[DemoLogin]:
                     Event.ORGANISATION_CREATED, by=None, obj=org, purpose=Purpose.SYSTEM, demo=True
                 )
         logins = []
+        users: dict[str, User] = {}
         for u in USERS:
             user = User.objects.filter(username=u.username).first()
             if user is None:
@@ -130,12 +132,15 @@ def load() -> list[DemoLogin]:
                     device = TOTPDevice.objects.create(user=user, name="TOTP", confirmed=True)
                     services.create_recovery_codes(user)
                     del device
+            users[u.username] = user
             device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
             secret = base64.b32encode(device.bin_key).decode().rstrip("=") if device else ""
             logins.append(
                 DemoLogin(u.username, u.full_name, u.org, [str(r.label) for r in u.roles], secret)
             )
-        _load_framework(national_admin=User.objects.get(username="landelijk"))
+        _load_framework(national_admin=users["landelijk"])
+        created_any |= not casework.loaded()
+        casework.load(users, orgs)
         if created_any:
             audit.record(Event.DEMO_LOADED, by=None, purpose=Purpose.SYSTEM)
     return logins
