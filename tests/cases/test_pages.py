@@ -441,3 +441,18 @@ def test_a_new_case_director_of_another_municipality_cannot_decide_a_transfer(
         assert client.get(url).status_code == 404, name
         assert client.post(url, {"reason": "x"}).status_code == 404, name
     assert "Gemeente A" not in text(client.get(reverse("cases:transfers")))
+
+
+def test_a_case_read_loads_the_framework_document_once_per_process(cast: Cast) -> None:
+    case = make_case(cast)
+    client = client_for(cast.case_manager)
+    url = reverse("cases:detail", args=[case.uuid])
+    assert client.get(url).status_code == 200  # decodes and keeps the document
+    with CaptureQueriesContext(connection) as read:
+        assert client.get(url).status_code == 200
+    framework_reads = [
+        q["sql"]
+        for q in read.captured_queries
+        if '"content"' in q["sql"] and "framework" in q["sql"]
+    ]
+    assert framework_reads == []

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import re
+from typing import Any
+
 from django.test import Client
 
 from samenspel.accounts.models import Organisation, Role, User
@@ -257,3 +260,22 @@ def test_export_neutralises_spreadsheet_formulas(cast: Cast) -> None:
     ).decode()
     assert "'=HYPERLINK(1)" in body
     assert ",=HYPERLINK" not in body
+
+
+def _nav(user: Any) -> list[str]:
+    body = _client_for(user).get("/").content.decode()
+    nav = body[body.index('aria-label="Hoofdmenu"') : body.index("</nav>")]
+    return re.findall(r'utrecht-nav-list__link" href="[^"]+"[^>]*>([^<]+)</a>', nav)
+
+
+def test_the_menu_shows_intake_and_cases_by_what_the_user_may_do(cast: Cast) -> None:
+    assert _nav(cast.police_officer) == [
+        "Start",
+        "Signalen",
+        "Casussen",
+        "Kader",
+        "Organisaties",
+        "Gebruikers",
+    ]
+    assert "Weeglijst" in _nav(cast.case_manager)
+    assert "Weeglijst" in _nav(cast.adviser)

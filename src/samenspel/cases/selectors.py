@@ -30,6 +30,7 @@ from samenspel.cases.models import (
     TransferStatus,
 )
 from samenspel.frameworks.course import CourseOfAction, course_of_action
+from samenspel.frameworks.selectors import document_of
 from samenspel.lib.bsn import normalise_bsn
 from samenspel.lib.names import CANDIDATE_THRESHOLD, match_score, name_tokens
 from samenspel.sharing.policy import Action, get_visible_or_404, triage_municipalities, visible
@@ -85,7 +86,9 @@ def get_case_for(
     """Return one case `user` may `action`, or raise a 404; the read is audited."""
     case = get_visible_or_404(
         user,
-        Case.objects.select_related("person", "municipality", "case_director", "framework_version"),
+        Case.objects.select_related(
+            "person", "municipality", "case_director", "framework_version"
+        ).defer("framework_version__content"),
         action,
         uuid=case_uuid,
     )
@@ -164,7 +167,7 @@ def course_for(case: Case, user: User) -> CourseOfAction | None:
     """Return the framework's course of action for the case's phase and the viewer's type."""
     try:
         return course_of_action(
-            case.framework_version.content,
+            document_of(case.framework_version),
             scope=case.phase,
             organisation_type=user.organisation.type,
         )

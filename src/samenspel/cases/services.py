@@ -34,6 +34,7 @@ from samenspel.cases.models import (
     TransferStatus,
 )
 from samenspel.frameworks.models import FrameworkVersion, VersionStatus
+from samenspel.frameworks.selectors import document_of
 from samenspel.intake.models import Signal
 from samenspel.lib.bsn import bsn_error, normalise_bsn
 from samenspel.lib.errors import StaleEdit
@@ -77,12 +78,12 @@ def _reason(reason: str, field: str = "reason") -> str:
 
 
 def _section(version: FrameworkVersion, section: str) -> dict[str, dict[str, Any]]:
-    return {row["id"]: row for row in version.content.get(section) or []}
+    return {row["id"]: row for row in document_of(version).get(section) or []}
 
 
 def allowed_transitions(version: FrameworkVersion, current: str) -> list[dict[str, Any]]:
     """Return the framework's transitions out of stage or phase `current`."""
-    return [t for t in version.content.get("transitions") or [] if t["from"] == current]
+    return [t for t in document_of(version).get("transitions") or [] if t["from"] == current]
 
 
 def current_framework(on: dt.date | None = None) -> FrameworkVersion:

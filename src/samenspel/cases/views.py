@@ -44,6 +44,7 @@ from samenspel.cases.models import (
     InterventionDomain,
     TransferStatus,
 )
+from samenspel.frameworks.selectors import document_of
 from samenspel.frameworks.views.common import (
     DOMAIN_LABELS,
     Frame,
@@ -82,7 +83,7 @@ def _record_conflict(me: User, case: Case, what: str) -> None:
 
 def _rows(case: Case) -> dict[str, dict[str, Any]]:
     """Return the framework rows of the case's version by id (stages, phases, tracks, ...)."""
-    document = case.framework_version.content
+    document = document_of(case.framework_version)
     if not isinstance(document, dict):
         return {}
     return {
@@ -316,7 +317,7 @@ def history(request: HttpRequest, case_uuid: uuid.UUID) -> HttpResponse:
 
 def _measure_choices(case: Case) -> tuple[list[tuple[str, list[tuple[str, str]]]], set[str]]:
     """Return the measures of the case's framework grouped by domain, and the voluntary ones."""
-    document = case.framework_version.content
+    document = document_of(case.framework_version)
     measures = (document.get("measures") or []) if isinstance(document, dict) else []
     groups: list[tuple[str, list[tuple[str, str]]]] = []
     voluntary = {m["id"] for m in measures if (m.get("flags") or {}).get("voluntary")}
@@ -537,7 +538,7 @@ def tracks(request: HttpRequest, case_uuid: uuid.UUID) -> HttpResponse:
     """Set the parallel tracks of the case."""
     me = request_user(request)
     case = _case(request, case_uuid, Action.MANAGE)
-    document = case.framework_version.content
+    document = document_of(case.framework_version)
     choices = [(t["id"], f"{t['id']} {t['name']}") for t in document.get("tracks") or []]
     conflict = False
     if request.method == "POST":

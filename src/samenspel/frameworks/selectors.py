@@ -14,6 +14,33 @@ from samenspel.sharing.policy import Action, get_visible_or_404, visible
 
 DEFAULT_FRAMEWORK = "nl-pga"
 
+# Decoded content of stored versions, per process. The database freezes a version's content once
+# it is published (frameworks/db.py), so (id, content hash) names one document for good.
+_DOCUMENTS: dict[tuple[int, str], dict[str, Any]] = {}
+_DOCUMENTS_MAX = 16
+
+
+def document_of(version: FrameworkVersion) -> dict[str, Any]:
+    """Return a version's content, decoded once per process; callers must not change it.
+
+    Case pages load versions with their content deferred: a framework is about 100 KB of JSON,
+    and reading and decoding it on every case read was most of a case page's time.
+    """
+    key = (version.pk, version.content_sha256)
+    found = _DOCUMENTS.get(key)
+    if found is not None:
+        return found
+    if "content" in version.get_deferred_fields():
+        content = FrameworkVersion.objects.values_list("content", flat=True).get(pk=version.pk)
+    else:
+        content = version.content
+    document = content if isinstance(content, dict) else {}
+    if version.status != VersionStatus.DRAFT:  # a draft may still be reloaded
+        if len(_DOCUMENTS) >= _DOCUMENTS_MAX:
+            _DOCUMENTS.clear()
+        _DOCUMENTS[key] = document
+    return document
+
 
 def versions_visible_to(user: Any, action: Action = Action.VIEW) -> QuerySet[FrameworkVersion]:
     """Return the versions `user` may see, newest first."""

@@ -11,6 +11,7 @@ from django.utils import timezone
 from samenspel import audit
 from samenspel.audit.events import Event, Purpose
 from samenspel.frameworks.models import FrameworkVersion
+from samenspel.frameworks.selectors import document_of
 from samenspel.intake.models import Attachment, Signal, SignalStatus, TriageSeat
 from samenspel.sharing.policy import Action, get_visible_or_404, visible
 
@@ -109,7 +110,7 @@ def acute_routes(version: FrameworkVersion | None) -> list[dict[str, Any]]:
     """Return the framework's acute routes: where an acute signal goes at once."""
     if version is None:
         return []
-    return [r for r in version.content.get("routes") or [] if r.get("urgency") == "acute"]
+    return [r for r in document_of(version).get("routes") or [] if r.get("urgency") == "acute"]
 
 
 def triage_seats(user: Any) -> QuerySet[TriageSeat]:

@@ -270,7 +270,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 def _phases_and_tracks(
     version: FrameworkVersion | None,
 ) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
-    document = version.content if version is not None else {}
+    document = framework_selectors.document_of(version) if version is not None else {}
     if not isinstance(document, dict):
         return [], []
     phases = sorted(document.get("phases") or [], key=lambda row: row.get("order", 0))

@@ -107,8 +107,7 @@ class Frame:
 
     @property
     def doc(self) -> dict[str, Any]:
-        document = self.version.content
-        return document if isinstance(document, dict) else {}
+        return selectors.document_of(self.version)
 
     @property
     def query(self) -> str:

@@ -123,7 +123,7 @@ def version_detail(request: HttpRequest, version_uuid: uuid.UUID) -> HttpRespons
     """Show one version: validity, who published it, what it holds, and what changed."""
     me = request_user(request)
     version = selectors.get_version_for(me, version_uuid)
-    document = version.content if isinstance(version.content, dict) else {}
+    document = selectors.document_of(version)
     previous = (
         selectors.versions_visible_to(me)
         .filter(framework=version.framework)
@@ -220,8 +220,8 @@ def version_diff(request: HttpRequest) -> HttpResponse:
         old = selectors.get_version_for(me, uuid.UUID(form.cleaned_data["oud"]))
         new = selectors.get_version_for(me, uuid.UUID(form.cleaned_data["nieuw"]))
         changes = content.diff(
-            old.content if isinstance(old.content, dict) else {},
-            new.content if isinstance(new.content, dict) else {},
+            selectors.document_of(old),
+            selectors.document_of(new),
         )
         kinds = {"added": _("Toegevoegd"), "removed": _("Verwijderd"), "changed": _("Gewijzigd")}
         groups: dict[str, list[dict[str, Any]]] = {}
