@@ -80,7 +80,9 @@ def record(
     ctx = current()
     actor = by if by is not None and by.pk is not None else None
     roles = sorted(actor.role_set) if actor is not None else []
-    with transaction.atomic():
+    # No savepoint of its own: a failed append must fail the caller's whole transaction, and
+    # it saves two round trips per record.
+    with transaction.atomic(savepoint=False):
         _lock_chain()
         head = AuditEvent.objects.order_by("-seq").values_list("seq", "hash").first()
         seq, prev_hash = (head[0] + 1, head[1]) if head else (1, GENESIS_HASH)
