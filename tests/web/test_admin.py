@@ -279,3 +279,10 @@ def test_the_menu_shows_intake_and_cases_by_what_the_user_may_do(cast: Cast) -> 
     ]
     assert "Weeglijst" in _nav(cast.case_manager)
     assert "Weeglijst" in _nav(cast.adviser)
+
+
+def test_the_menu_marks_one_current_item(cast: Cast) -> None:
+    body = _client_for(cast.case_manager).get("/signalen/weeglijst/").content.decode()
+    nav = body[body.index('aria-label="Hoofdmenu"') : body.index("</nav>")]
+    current = re.findall(r'href="([^"]+)" aria-current="page"', nav)
+    assert current == ["/signalen/weeglijst/"]

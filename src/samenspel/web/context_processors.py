@@ -28,13 +28,10 @@ def shell(request: HttpRequest) -> dict[str, Any]:
     items.append((reverse("web:user_list"), _("Gebruikers")))
     if user.has_role(Role.PRIVACY_OFFICER):
         items.append((reverse("web:audit_log"), _("Logboek")))
+    # The current item is the one with the longest URL that the path starts with: on
+    # /signalen/weeglijst/ that is "Weeglijst", not also "Signalen".
     path = request.path
-    nav = [
-        {
-            "url": url,
-            "label": label,
-            "current": path == url or (url != "/" and path.startswith(url)),
-        }
-        for url, label in items
-    ]
+    matches = [url for url, _label in items if path == url or (url != "/" and path.startswith(url))]
+    current = max(matches, key=len, default=None)
+    nav = [{"url": url, "label": label, "current": url == current} for url, label in items]
     return {"shell_nav": nav}
