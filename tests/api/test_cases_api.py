@@ -317,3 +317,50 @@ def test_openapi_document_lists_all_new_paths(db: None, client: Client) -> None:
     assert wanted <= paths, wanted - paths
     schemes = client.get("/api/v1/openapi.json").json()["components"]["securitySchemes"]
     assert any(s.get("scheme") == "bearer" for s in schemes.values())
+
+
+def test_a_repression_only_plan_moves_to_execution_after_a_justification(cast: Cast) -> None:
+    case = make_case(cast, team=(cast.police_officer,))
+    cases.add_intervention(
+        case, measure="I-19", domain="repression", owner=cast.municipality_a, by=cast.case_manager
+    )
+    case.refresh_from_db()
+    director = _client(cast.case_manager)
+    url = f"/api/v1/cases/{case.uuid}"
+    move = {"to": "ST-4", "reason": "Plan staat."}
+    refused = _post(director, f"{url}/stage", move, HTTP_IF_MATCH=f'"{case.version}"')
+    assert refused.status_code == 422 and "to" in refused.json()["errors"]
+
+    def put(body: Any, version: int) -> Any:
+        return director.put(
+            f"{url}/plan/justification",
+            body,
+            content_type="application/json",
+            HTTP_IF_MATCH=f'"{version}"',
+        )
+
+    too_long = put({"text": "x" * 4001}, case.version)
+    assert too_long.status_code == 422
+    assert too_long.json()["errors"]["text"] == "Gebruik ten hoogste 4000 tekens."
+    assert put({"text": "Zorg is geweigerd."}, case.version + 5).status_code == 412
+    police = _client(cast.police_officer)  # on the team: reads the plan, does not steer it
+    assert police.get(f"{url}/plan").status_code == 200
+    assert (
+        police.put(
+            f"{url}/plan/justification",
+            {"text": "x"},
+            content_type="application/json",
+            HTTP_IF_MATCH=f'"{case.version}"',
+        ).status_code
+        == 404
+    )
+    done = put({"text": "Zorg is geweigerd; de familie werkt niet mee."}, case.version)
+    assert done.status_code == 200, done.content
+    plan = done.json()
+    assert plan["balance"]["repression_only"] is True
+    assert plan["balance"]["justification"] == "Zorg is geweigerd; de familie werkt niet mee."
+    assert done["ETag"] == f'"{case.version + 1}"'
+    assert _audited(Event.PLAN_BALANCE_JUSTIFIED, cast.case_manager, case)
+    moved = _post(director, f"{url}/stage", move, HTTP_IF_MATCH=done["ETag"])
+    assert moved.status_code == 200, moved.content
+    assert moved.json()["stage"] == "ST-4"

@@ -63,6 +63,7 @@ ROUTES: dict[str, tuple[str | None, Callable[[Cast], dict[str, Any]]]] = {
             "api:reopen_case",
             "api:get_plan",
             "api:add_intervention",
+            "api:justify_balance",
             "api:change_intervention",
             "api:get_team",
             "api:add_member",

@@ -97,6 +97,10 @@ class ReasonIn(Schema):
     reason: str = ""
 
 
+class JustificationIn(Schema):
+    text: str = ""
+
+
 class InterventionOut(Schema):
     uuid: UUID
     measure: str
@@ -429,6 +433,23 @@ def _plan_out(case: Case) -> PlanOut:
 def get_plan(request: HttpRequest, case_uuid: UUID) -> Any:
     """Return the case plan: its interventions and the balance of prevention, care, repression."""
     return _plan_out(selectors.get_case_for(me(request), case_uuid))
+
+
+@router.put("/{case_uuid}/plan/justification", response=PlanOut)
+def justify_balance(
+    request: HttpRequest, case_uuid: UUID, payload: JustificationIn, response: HttpResponse
+) -> Any:
+    """Record why the plan stays without prevention or care; an empty text clears it.
+
+    Needed before a plan without prevention or care may move to execution (ST-4).
+    If-Match: the case version; the answer's ETag is the new case version.
+    """
+    case = _case(request, case_uuid)
+    case = services.justify_balance(
+        case, text=payload.text, expected_version=expected_version(request, case), by=me(request)
+    )
+    set_etag(response, case)
+    return _plan_out(case)
 
 
 @router.post("/{case_uuid}/plan", response={200: InterventionOut, 201: InterventionOut})

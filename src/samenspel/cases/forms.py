@@ -7,7 +7,7 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from samenspel.cases.models import CaseStatus, Consent, InterventionStatus
+from samenspel.cases.models import JUSTIFICATION_MAX, CaseStatus, Consent, InterventionStatus
 from samenspel.web.forms import UtrechtForm
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -95,7 +95,7 @@ class JustifyForm(VersionedForm):
     text = forms.CharField(
         label=_("Waarom heeft het plan geen preventie of zorg?"),
         widget=TEXT,
-        max_length=4000,
+        max_length=JUSTIFICATION_MAX,
         required=False,
         help_text=_("Laat leeg en sla op om een eerdere onderbouwing te wissen."),
     )

@@ -58,6 +58,10 @@ class CaseStatus(models.TextChoices):
     CLOSED = "closed", _("gesloten")
 
 
+# The longest reason for a plan without prevention or care.
+JUSTIFICATION_MAX = 4000
+
+
 class Case(models.Model):
     """A person-centred case (casus) of one municipality, under one framework version."""
 

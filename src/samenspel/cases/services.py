@@ -21,6 +21,7 @@ from samenspel.accounts.models import Organisation, OrganisationType, Role, User
 from samenspel.audit.events import Event, Purpose
 from samenspel.cases.balance import Balance, balance_of
 from samenspel.cases.models import (
+    JUSTIFICATION_MAX,
     Case,
     CaseMember,
     CaseStatus,
@@ -578,6 +579,10 @@ def change_intervention(
 def justify_balance(case: Case, *, text: str, expected_version: int, by: User) -> Case:
     """Record why the plan stays without prevention or care (or clear that reason)."""
     _require(by, Action.MANAGE, case)
+    if len(text.strip()) > JUSTIFICATION_MAX:
+        raise ValidationError(
+            {"text": _("Gebruik ten hoogste %(max)d tekens.") % {"max": JUSTIFICATION_MAX}}
+        )
     with transaction.atomic():
         _bump(case, expected_version, balance_justification=text.strip())
         audit.record(
