@@ -746,3 +746,32 @@ def test_the_refusal_names_one_case_in_the_singular(cast: Cast) -> None:
             FrameworkVersion.objects.get(pk=version.pk), by=cast.national_admin
         )
     assert exc.value.messages == ["Dit kan niet: 1 casus gebruikt deze versie."]
+
+
+def test_a_common_name_part_cannot_push_the_known_person_past_the_cap(
+    cast: Cast, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(selectors, "CANDIDATE_PREFILTER_MAX", 3)
+    for family in ("Bakker", "Visser", "Smit", "Mulder", "Bos"):  # created first: lowest ids
+        services.create_person(  # all share the common name part Mohamed
+            municipality=cast.municipality_a,
+            family_name=family,
+            given_names="Mohamed",
+            birth_date=dt.date(1990, 1, 1),
+            by=cast.case_manager,
+        )
+    known = services.create_person(
+        municipality=cast.municipality_a,
+        family_name="El Amrani",
+        given_names="Mohamed",
+        birth_date=dt.date(2005, 3, 14),
+        by=cast.case_manager,
+    )
+    found = selectors.find_candidates(
+        cast.case_manager,
+        cast.municipality_a,
+        family_name="El Amrani",
+        given_names="Mohammed",
+        birth_date=dt.date(2005, 3, 14),
+    )
+    assert [c.person for c in found] == [known]

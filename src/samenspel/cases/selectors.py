@@ -12,7 +12,8 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case as SqlCase
+from django.db.models import Count, Q, QuerySet, Value, When
 
 from samenspel import audit
 from samenspel.accounts.models import Organisation, OrganisationType, Role, User
@@ -232,6 +233,10 @@ def _date_variants(day: dt.date) -> list[dt.date]:
     return variants
 
 
+# How many prefiltered persons are scored in Python at most.
+CANDIDATE_PREFILTER_MAX = 500
+
+
 def find_candidates(
     user: Any,
     municipality: Organisation,
@@ -252,18 +257,27 @@ def find_candidates(
     persons = visible(user, Person.objects.filter(municipality=municipality), Action.MANAGE)
     name = f"{given_names} {family_name}".strip()
     prefilter = Q(pk__in=[])
+    # What the database can rank: a BSN match first, then a birth date, then a name part; a
+    # common name part cannot push the strong matches past the cap.
+    rank: list[When] = []
     clean_bsn = normalise_bsn(bsn) if bsn.strip() else ""
     if clean_bsn:
         prefilter |= Q(bsn=clean_bsn)
+        rank.append(When(bsn=clean_bsn, then=Value(0)))
     if birth_date is not None:
-        prefilter |= Q(birth_date__in=_date_variants(birth_date))
+        dates = Q(birth_date__in=_date_variants(birth_date))
+        prefilter |= dates
+        rank.append(When(dates, then=Value(1)))
     for token in name_tokens(name)[:6]:
         if len(token) >= 2:
             prefilter |= Q(name_key__contains=token)
     rows = list(
-        persons.filter(prefilter).annotate(
-            open_cases=Count("cases", filter=Q(cases__status=CaseStatus.OPEN))
-        )[:500]
+        persons.filter(prefilter)
+        .annotate(
+            open_cases=Count("cases", filter=Q(cases__status=CaseStatus.OPEN)),
+            rank=SqlCase(*rank, default=Value(2)) if rank else Value(2),
+        )
+        .order_by("rank", "pk")[:CANDIDATE_PREFILTER_MAX]
     )
     found: list[Candidate] = []
     for person in rows:
