@@ -1,7 +1,8 @@
-"""Request context, session lifetime and the mandatory second factor."""
+"""Request context, session lifetime, the mandatory second factor and NUL-free input."""
 
 from __future__ import annotations
 
+import json
 import re
 import secrets
 import time
@@ -11,7 +12,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -127,3 +128,47 @@ class NoStoreMiddleware:
         if not request.path.startswith(settings.STATIC_URL):
             response["Cache-Control"] = "no-store"
         return response
+
+
+def _has_nul(value: object) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(item) for item in value)
+    return False
+
+
+class RefuseNulMiddleware:
+    """Refuse NUL characters in query strings and JSON bodies: a clear 4xx, never a 500.
+
+    No field of Samenspel may hold one: PostgreSQL cannot store NUL in text, and nobody types
+    it. Form fields refuse it one by one (Django's ProhibitNullCharactersValidator); this
+    covers what no form reads: query strings of every page and the JSON bodies of the API,
+    which answers 422 with the fields named. File uploads are not looked at.
+    """
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        bad = [key for key, values in request.GET.lists() if _has_nul(key) or _has_nul(values)]
+        if request.path.startswith("/api/"):
+            if not bad and request.content_type == "application/json" and request.body:
+                try:
+                    data = json.loads(request.body)
+                except ValueError:
+                    data = None  # the API answers unreadable JSON itself
+                if isinstance(data, dict):
+                    bad = [str(k) for k, v in data.items() if _has_nul(k) or _has_nul(v)]
+                elif _has_nul(data):
+                    bad = ["__all__"]
+            if bad:
+                message = _("Dit veld mag geen nul-tekens bevatten.")
+                return JsonResponse({"errors": dict.fromkeys(bad, message)}, status=422)
+        elif bad:
+            from samenspel.web.errors import bad_request
+
+            return bad_request(request)
+        return self.get_response(request)
