@@ -456,3 +456,21 @@ def test_a_case_read_loads_the_framework_document_once_per_process(cast: Cast) -
         if '"content"' in q["sql"] and "framework" in q["sql"]
     ]
     assert framework_reads == []
+
+
+def test_the_case_list_pages_with_the_counts_of_its_tabs(
+    cast: Cast, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from samenspel.cases import views
+
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    for name in ("Bakker", "Visser", "Smit"):
+        make_case(cast, family_name=name)
+    client = client_for(cast.case_manager)
+    first = client.get(reverse("cases:list"))
+    assert first.context["page"].paginator.count == 3
+    assert len(first.context["page"].object_list) == 2
+    second = client.get(reverse("cases:list") + "?pagina=2")
+    assert [c.person.family_name for c in second.context["page"].object_list] == ["Bakker"]
+    found = client.get(reverse("cases:list") + "?q=Visser")
+    assert found.context["page"].paginator.count == 1

@@ -144,11 +144,13 @@ def case_list(request: HttpRequest) -> HttpResponse:
     form = CaseFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
     status = data.get("status") or CaseStatus.OPEN
-    cases = selectors.case_list(
-        me, status=status, mine=bool(data.get("mine")), query=data.get("q") or ""
-    )
-    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("pagina"))
+    mine, search = bool(data.get("mine")), data.get("q") or ""
+    cases = selectors.case_list(me, status=status, mine=mine, query=search)
     counts = selectors.count_cases(me)
+    paginator = Paginator(cases, PAGE_SIZE)
+    if not mine and not search:
+        paginator.count = counts.get(status, 0)  # the tabs counted these already
+    page = paginator.get_page(request.GET.get("pagina"))
     selectors.record_list_read(me, len(page.object_list))
     query = request.GET.copy()
     query.pop("pagina", None)
