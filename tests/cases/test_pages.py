@@ -474,3 +474,38 @@ def test_the_case_list_pages_with_the_counts_of_its_tabs(
     assert [c.person.family_name for c in second.context["page"].object_list] == ["Bakker"]
     found = client.get(reverse("cases:list") + "?q=Visser")
     assert found.context["page"].paginator.count == 1
+
+
+def test_a_stale_close_or_tracks_change_shows_the_conflict_and_saves_nothing(cast: Cast) -> None:
+    case = make_case(cast)
+    client = client_for(cast.case_manager)
+    services.add_intervention(
+        case, measure="I-08", domain="care", owner=cast.care, by=cast.case_manager
+    )
+    case = refresh(case)
+    services.change_stage(
+        case, to="ST-4", reason="Plan klaar.", expected_version=case.version, by=cast.case_manager
+    )
+    stale = refresh(case).version
+    case = refresh(case)
+    services.set_tracks(
+        case,
+        tracks=["TR-PGA", "TR-STRAF"],
+        reason="Strafzaak.",
+        expected_version=stale,
+        by=cast.case_manager,
+    )
+    closing = client.post(
+        reverse("cases:close", args=[case.uuid]), {"reason": "Doel bereikt.", "version": stale}
+    )
+    assert closing.status_code == 409
+    assert STALE in text(closing)
+    assert f'name="version" value="{stale + 1}"' in text(closing)  # the form holds the new state
+    tracks = client.post(
+        reverse("cases:tracks", args=[case.uuid]),
+        {"tracks": ["TR-PGA"], "reason": "Klaar.", "version": stale},
+    )
+    assert tracks.status_code == 409
+    case.refresh_from_db()
+    assert case.status == "open" and case.tracks == ["TR-PGA", "TR-STRAF"]
+    assert AuditEvent.objects.filter(event=Event.CASE_EDIT_CONFLICT).count() == 2

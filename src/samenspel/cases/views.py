@@ -7,6 +7,7 @@ read) and changes through cases.services. A case the user may not reach is a 404
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -536,50 +537,74 @@ def phase(request: HttpRequest, case_uuid: uuid.UUID) -> HttpResponse:
     return _transition(request, case_uuid, Dimension.PHASE)
 
 
-def tracks(request: HttpRequest, case_uuid: uuid.UUID) -> HttpResponse:
-    """Set the parallel tracks of the case."""
+def _case_form(
+    request: HttpRequest,
+    case_uuid: uuid.UUID,
+    *,
+    make_form: Callable[[Any, Case], Any],
+    apply: Callable[[Case, dict[str, Any], User], object],
+    title: str,
+    submit: str,
+    done: str,
+) -> HttpResponse:
+    """Show and handle one versioned change of a case on the plain case form page.
+
+    `make_form(data, case)` builds the form (unbound when `data` is None); `apply` calls the
+    service. A stale version shows the current state again with the conflict message (409).
+    """
     me = request_user(request)
     case = _case(request, case_uuid, Action.MANAGE)
-    document = document_of(case.framework_version)
-    choices = [(t["id"], f"{t['id']} {t['name']}") for t in document.get("tracks") or []]
     conflict = False
-    if request.method == "POST":
-        form = TracksForm(request.POST, choices=choices)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                services.set_tracks(
-                    case,
-                    tracks=data["tracks"],
-                    reason=data["reason"],
-                    expected_version=data["version"],
-                    by=me,
-                )
-            except StaleEdit:
-                _record_conflict(me, case, "case")
-                case = selectors.get_case_for(me, case.uuid, Action.MANAGE, record_read=False)
-                form = TracksForm(
-                    choices=choices, initial={"tracks": case.tracks, "version": case.version}
-                )
-                conflict = True
-            except ValidationError as exc:
-                form.add_service_errors(exc)
-            else:
-                messages.success(request, _("De sporen zijn gewijzigd."))
-                return redirect("cases:detail", case_uuid=case.uuid)
-    else:
-        form = TracksForm(choices=choices, initial={"tracks": case.tracks, "version": case.version})
+    form = make_form(request.POST if request.method == "POST" else None, case)
+    if request.method == "POST" and form.is_valid():
+        try:
+            apply(case, form.cleaned_data, me)
+        except StaleEdit:
+            _record_conflict(me, case, "case")
+            case = selectors.get_case_for(me, case.uuid, Action.MANAGE, record_read=False)
+            form, conflict = make_form(None, case), True
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        else:
+            messages.success(request, done)
+            return redirect("cases:detail", case_uuid=case.uuid)
     return _page(
         request,
         "cases/case_form.html",
         case,
         {
             "form": form,
-            "title": _("Sporen wijzigen"),
-            "submit": _("Sporen opslaan"),
+            "title": title,
+            "submit": submit,
             "conflict": _stale_message() if conflict else "",
         },
         status=409 if conflict else _form_status(form),
+    )
+
+
+def tracks(request: HttpRequest, case_uuid: uuid.UUID) -> HttpResponse:
+    """Set the parallel tracks of the case."""
+
+    def make_form(data: Any, case: Case) -> TracksForm:
+        document = document_of(case.framework_version)
+        choices = [(t["id"], f"{t['id']} {t['name']}") for t in document.get("tracks") or []]
+        initial = {"tracks": case.tracks, "version": case.version}
+        return TracksForm(data, choices=choices, initial=initial)
+
+    return _case_form(
+        request,
+        case_uuid,
+        make_form=make_form,
+        apply=lambda case, data, me: services.set_tracks(
+            case,
+            tracks=data["tracks"],
+            reason=data["reason"],
+            expected_version=data["version"],
+            by=me,
+        ),
+        title=_("Sporen wijzigen"),
+        submit=_("Sporen opslaan"),
+        done=_("De sporen zijn gewijzigd."),
     )
 
 
@@ -648,81 +673,35 @@ def team_remove(request: HttpRequest, case_uuid: uuid.UUID, user_uuid: uuid.UUID
 
 def close(request: HttpRequest, case_uuid: uuid.UUID) -> HttpResponse:
     """Close the case, with an optional aftercare period."""
-    me = request_user(request)
-    case = _case(request, case_uuid, Action.MANAGE)
-    conflict = False
-    if request.method == "POST":
-        form = CloseForm(request.POST)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                services.close_case(
-                    case,
-                    reason=data["reason"],
-                    aftercare_until=data["aftercare_until"],
-                    expected_version=data["version"],
-                    by=me,
-                )
-            except StaleEdit:
-                _record_conflict(me, case, "case")
-                case = selectors.get_case_for(me, case.uuid, Action.MANAGE, record_read=False)
-                form, conflict = CloseForm(initial={"version": case.version}), True
-            except ValidationError as exc:
-                form.add_service_errors(exc)
-            else:
-                messages.success(request, _("De casus is gesloten."))
-                return redirect("cases:detail", case_uuid=case.uuid)
-    else:
-        form = CloseForm(initial={"version": case.version})
-    return _page(
+    return _case_form(
         request,
-        "cases/case_form.html",
-        case,
-        {
-            "form": form,
-            "title": _("Casus sluiten"),
-            "submit": _("Casus sluiten"),
-            "conflict": _stale_message() if conflict else "",
-        },
-        status=409 if conflict else _form_status(form),
+        case_uuid,
+        make_form=lambda data, case: CloseForm(data, initial={"version": case.version}),
+        apply=lambda case, data, me: services.close_case(
+            case,
+            reason=data["reason"],
+            aftercare_until=data["aftercare_until"],
+            expected_version=data["version"],
+            by=me,
+        ),
+        title=_("Casus sluiten"),
+        submit=_("Casus sluiten"),
+        done=_("De casus is gesloten."),
     )
 
 
 def reopen(request: HttpRequest, case_uuid: uuid.UUID) -> HttpResponse:
     """Reopen a closed case (back to the plan stage)."""
-    me = request_user(request)
-    case = _case(request, case_uuid, Action.MANAGE)
-    conflict = False
-    if request.method == "POST":
-        form = ReasonForm(request.POST)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                services.reopen_case(
-                    case, reason=data["reason"], expected_version=data["version"], by=me
-                )
-            except StaleEdit:
-                _record_conflict(me, case, "case")
-                case = selectors.get_case_for(me, case.uuid, Action.MANAGE, record_read=False)
-                form, conflict = ReasonForm(initial={"version": case.version}), True
-            except ValidationError as exc:
-                form.add_service_errors(exc)
-            else:
-                messages.success(request, _("De casus is heropend."))
-                return redirect("cases:detail", case_uuid=case.uuid)
-    else:
-        form = ReasonForm(initial={"version": case.version})
-    return _page(
+    return _case_form(
         request,
-        "cases/case_form.html",
-        case,
-        {
-            "form": form,
-            "title": _("Casus heropenen"),
-            "submit": _("Casus heropenen"),
-            "conflict": _stale_message() if conflict else "",
-        },
-        status=409 if conflict else _form_status(form),
+        case_uuid,
+        make_form=lambda data, case: ReasonForm(data, initial={"version": case.version}),
+        apply=lambda case, data, me: services.reopen_case(
+            case, reason=data["reason"], expected_version=data["version"], by=me
+        ),
+        title=_("Casus heropenen"),
+        submit=_("Casus heropenen"),
+        done=_("De casus is heropend."),
     )
 
 
