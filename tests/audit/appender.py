@@ -1,7 +1,8 @@
 """A separate process that appends audit records: `python -m tests.audit.appender ...`.
 
 Run by test_concurrency with DATABASE_URL pointing at a database shared by several processes.
-  append WORKER COUNT START   wait until the epoch time START, then append COUNT records
+  append WORKER COUNT START   wait until the epoch time START, then append COUNT records, two
+                              per transaction, with a rolled-back append between them
   check                       run `samenspel audit verify`, then print its output and
                               [seq, worker, n] of every record as JSON
 """
@@ -16,9 +17,14 @@ import time
 import django
 
 
+class DiscardError(Exception):
+    """Rolls back the savepoint of a record that must leave no trace."""
+
+
 def main(argv: list[str]) -> None:
     django.setup()
     from django.core.management import call_command
+    from django.db import transaction
 
     from samenspel import audit
     from samenspel.audit.events import Event, Purpose
@@ -27,8 +33,22 @@ def main(argv: list[str]) -> None:
     if argv[0] == "append":
         worker, count, start = int(argv[1]), int(argv[2]), float(argv[3])
         time.sleep(max(0.0, start - time.time()))
-        for n in range(count):
-            audit.record(Event.PAGE_VIEWED, by=None, purpose=Purpose.SYSTEM, worker=worker, n=n)
+        for n in range(0, count, 2):
+            # Two kept records per transaction, with a rolled-back savepoint between them that
+            # appended one more: the second kept record must link to the first, not to the
+            # discarded one (the connection's knowledge of the head goes with the savepoint).
+            with transaction.atomic():
+                audit.record(Event.PAGE_VIEWED, by=None, purpose=Purpose.SYSTEM, worker=worker, n=n)
+                try:
+                    with transaction.atomic():
+                        audit.record(Event.PAGE_VIEWED, by=None, purpose=Purpose.SYSTEM, discard=1)
+                        raise DiscardError
+                except DiscardError:
+                    pass
+                if n + 1 < count:
+                    audit.record(
+                        Event.PAGE_VIEWED, by=None, purpose=Purpose.SYSTEM, worker=worker, n=n + 1
+                    )
             # Requests leave gaps between appends. Without them one SQLite writer retakes the
             # lock at once while the others back off, and the processes barely interleave.
             time.sleep(0.01)

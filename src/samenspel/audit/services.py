@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import uuid
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
-from django.db import connection, models, transaction
+from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import timezone
 
 from samenspel.audit import chain
@@ -52,13 +54,6 @@ def describe(obj: models.Model | None) -> tuple[str, str, int | None]:
     return object_type, str(public_id), owner
 
 
-def _lock_chain() -> None:
-    """Serialise appends: an advisory lock on PostgreSQL; SQLite writers hold BEGIN IMMEDIATE."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ADVISORY_LOCK_KEY])
-
-
 def record(
     event: Event,
     *,
@@ -83,8 +78,8 @@ def record(
     # No savepoint of its own: a failed append must fail the caller's whole transaction, and
     # it saves two round trips per record.
     with transaction.atomic(savepoint=False):
-        _lock_chain()
-        head = _head()
+        conn = connections[DEFAULT_DB_ALIAS]
+        head = _known_head(conn) or _lock_and_read_head(conn)
         seq, prev_hash = (head[0] + 1, head[1]) if head else (1, GENESIS_HASH)
         row = AuditEvent(
             seq=seq,
@@ -104,7 +99,8 @@ def record(
             prev_hash=prev_hash,
         )
         row.hash = chain.link_hash(prev_hash, fields_of(row))
-        _insert(row)
+        _insert(conn, row)
+        _remember_head(conn, row)
     return row
 
 
@@ -117,23 +113,92 @@ _TABLE = AuditEvent._meta.db_table
 _PK = str(AuditEvent._meta.pk.column)
 
 
-def _head() -> tuple[int, str] | None:
-    quote = connection.ops.quote_name
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT {quote('seq')}, {quote('hash')} FROM {quote(_TABLE)}"  # noqa: S608
-            f" ORDER BY {quote('seq')} DESC LIMIT 1"
-        )
+# The head of the chain, as this connection knows it in its open transaction. Once a transaction
+# holds the append lock (PostgreSQL) or the write lock (SQLite), no other transaction can append
+# until it ends, so the next record needs neither the lock nor the head again: one statement per
+# record instead of three. The knowledge is valid exactly as long as the records behind it: a
+# no-op commit callback marks it, and Django drops that callback when the transaction or the
+# savepoint it was registered in rolls back, and runs and drops it on commit.
+_HEAD_ATTRIBUTE = "samenspel_audit_head"
+
+
+def _noop() -> None:
+    """Stand for this connection's knowledge of the chain head; see _known_head()."""
+
+
+def _known_head(conn: BaseDatabaseWrapper) -> tuple[int, str] | None:
+    known = getattr(conn, _HEAD_ATTRIBUTE, None)
+    if known is None or not conn.in_atomic_block:
+        return None
+    marker, seq, hash_ = known
+    # Usually the last callback, so the scan is short.
+    for entry in reversed(_commit_callbacks(conn)):
+        if entry[1] is marker:
+            return seq, hash_
+    return None
+
+
+def _commit_callbacks(conn: BaseDatabaseWrapper) -> list[tuple[Any, ...]]:
+    """Django's pending commit callbacks: (savepoint ids, callback, robust) each."""
+    return cast(list[tuple[Any, ...]], conn.run_on_commit)
+
+
+def _remember_head(conn: BaseDatabaseWrapper, row: AuditEvent) -> None:
+    if not conn.in_atomic_block:
+        return
+    known = getattr(conn, _HEAD_ATTRIBUTE, None)
+    savepoints = set(conn.savepoint_ids)
+    marker = None
+    callbacks = _commit_callbacks(conn)
+    if known is not None and callbacks:
+        sids, func = callbacks[-1][:2]
+        # Still the last callback and registered in the same savepoint: it stays valid exactly
+        # as long as the new record does.
+        if func is known[0] and sids == savepoints:
+            marker = func
+    if marker is None:
+        marker = functools.partial(_noop)  # a new object each time, compared by identity
+        conn.on_commit(marker)
+    setattr(conn, _HEAD_ATTRIBUTE, (marker, row.seq, row.hash))
+
+
+def forget_head() -> None:
+    """Make the next append read the head again.
+
+    Only for code that changes the audit table outside record() in the same transaction: the
+    tests that act as the database owner and tamper with the chain.
+    """
+    setattr(connections[DEFAULT_DB_ALIAS], _HEAD_ATTRIBUTE, None)
+
+
+def _lock_and_read_head(conn: BaseDatabaseWrapper) -> tuple[int, str] | None:
+    """Take the append lock and read the head of the chain, in one round trip.
+
+    PostgreSQL: a transaction-level advisory lock, then the head, as two statements in one
+    call; in READ COMMITTED the second statement sees every append committed before the lock
+    was granted. SQLite: writers hold the database's write lock (BEGIN IMMEDIATE).
+    """
+    quote = conn.ops.quote_name
+    head_sql = (
+        f"SELECT {quote('seq')}, {quote('hash')} FROM {quote(_TABLE)}"  # noqa: S608
+        f" ORDER BY {quote('seq')} DESC LIMIT 1"
+    )
+    with conn.cursor() as cursor:
+        if conn.vendor == "postgresql":
+            cursor.execute(f"SELECT pg_advisory_xact_lock({ADVISORY_LOCK_KEY}); {head_sql}")
+            cursor.nextset()
+        else:
+            cursor.execute(head_sql)
         found = cursor.fetchone()
     return (int(found[0]), str(found[1])) if found else None
 
 
-def _insert(row: AuditEvent) -> None:
-    quote = connection.ops.quote_name
+def _insert(conn: BaseDatabaseWrapper, row: AuditEvent) -> None:
+    quote = conn.ops.quote_name
     columns = ", ".join(quote(column) for column in _COLUMNS)
     placeholders = ", ".join(["%s"] * len(_FIELDS))
-    values = [f.get_db_prep_save(f.pre_save(row, add=True), connection) for f in _FIELDS]
-    with connection.cursor() as cursor:
+    values = [f.get_db_prep_save(f.pre_save(row, add=True), conn) for f in _FIELDS]
+    with conn.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {quote(_TABLE)} ({columns}) VALUES ({placeholders})"  # noqa: S608
             f" RETURNING {quote(_PK)}",
@@ -141,7 +206,7 @@ def _insert(row: AuditEvent) -> None:
         )
         row.pk = cursor.fetchone()[0]
     row._state.adding = False
-    row._state.db = connection.alias
+    row._state.db = conn.alias
 
 
 def fields_of(row: AuditEvent) -> dict[str, Any]:

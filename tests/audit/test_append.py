@@ -1,0 +1,108 @@
+"""The append path: one statement per record once a transaction holds the chain, never a fork.
+
+A transaction that has appended knows the head of the chain: no other transaction can append
+until it ends. That knowledge must go exactly when the records behind it go: on a rolled-back
+savepoint, a rolled-back transaction, and at the end of the transaction. These tests run
+inside the test's own transaction; the end of real transactions, with other writers appending
+in between, is covered by test_concurrency.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+
+from samenspel import audit
+from samenspel.audit.events import Event, Purpose
+from samenspel.audit.models import AuditEvent
+from samenspel.audit.selectors import verify_chain
+
+
+class DiscardError(Exception):
+    """Rolls back a savepoint in these tests."""
+
+
+def append(n: int) -> AuditEvent:
+    return audit.record(Event.PAGE_VIEWED, by=None, purpose=Purpose.SYSTEM, n=n)
+
+
+def chain_of_ns() -> list[int]:
+    return [d["n"] for d in AuditEvent.objects.order_by("seq").values_list("details", flat=True)]
+
+
+def assert_sound() -> None:
+    result = verify_chain()
+    assert result.ok, result
+
+
+@pytest.mark.django_db
+def test_later_records_of_a_transaction_take_one_statement_each() -> None:
+    with transaction.atomic(), CaptureQueriesContext(connection) as queries:
+        append(1)
+        first = len(queries)
+        append(2)
+        append(3)
+    # The first takes the lock and reads the head (one round trip on PostgreSQL, where both go
+    # in one call; two statements on SQLite), then inserts. The others only insert.
+    assert first == 2
+    assert len(queries) == first + 2
+    assert all(q["sql"].lstrip().upper().startswith("INSERT") for q in queries[first:])
+    assert chain_of_ns() == [1, 2, 3]
+    assert_sound()
+
+
+@pytest.mark.django_db
+def test_a_record_after_a_rolled_back_savepoint_links_to_the_last_kept_record() -> None:
+    with transaction.atomic():
+        kept = append(1)
+        with pytest.raises(DiscardError), transaction.atomic():
+            append(99)
+            append(98)
+            raise DiscardError
+        after = append(2)
+    assert (after.seq, after.prev_hash) == (kept.seq + 1, kept.hash)
+    assert chain_of_ns() == [1, 2]
+    assert_sound()
+
+
+@pytest.mark.django_db
+def test_the_first_record_in_a_rolled_back_savepoint_leaves_no_trace() -> None:
+    with transaction.atomic():
+        with pytest.raises(DiscardError), transaction.atomic():
+            append(99)
+            raise DiscardError
+        first = append(1)
+        append(2)
+    assert first.seq == 1
+    assert chain_of_ns() == [1, 2]
+    assert_sound()
+
+
+@pytest.mark.django_db
+def test_records_in_a_released_savepoint_stay_the_head() -> None:
+    with transaction.atomic():
+        append(1)
+        with transaction.atomic():
+            inner = append(2)
+        after = append(3)
+    assert (after.seq, after.prev_hash) == (inner.seq + 1, inner.hash)
+    assert chain_of_ns() == [1, 2, 3]
+    assert_sound()
+
+
+@pytest.mark.django_db
+def test_a_savepoint_rolled_back_after_the_head_moved_inside_it_restores_the_outer_head() -> None:
+    with transaction.atomic():
+        append(1)
+        with pytest.raises(DiscardError), transaction.atomic():
+            with transaction.atomic():
+                append(97)
+            append(96)
+            raise DiscardError
+        append(2)
+        with transaction.atomic(savepoint=False):
+            append(3)
+        append(4)
+    assert chain_of_ns() == [1, 2, 3, 4]
+    assert_sound()
