@@ -163,6 +163,12 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=30, help="timed runs per operation (30)")
     parser.add_argument("--appends", type=int, default=1_000, help="records per append loop")
     parser.add_argument("--keep", action="store_true", help="keep the scratch database")
+    parser.add_argument(
+        "--profile",
+        default="",
+        metavar="TEXT",
+        help="print a cProfile of the operations whose name contains TEXT",
+    )
     parser.add_argument("--pg-name", default=PG_NAME, help=f"PostgreSQL database ({PG_NAME})")
     args = parser.parse_args()
 
@@ -230,7 +236,7 @@ def run(args: argparse.Namespace) -> None:
         # scans; autovacuum keeps one on a database in use.
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE")
-    Bench(world, args.repeat, args.appends).run_all()
+    Bench(world, args.repeat, args.appends, args.profile).run_all()
     if args.audit <= 200_000:
         from samenspel.audit.selectors import verify_chain
 
@@ -655,10 +661,11 @@ CONTROL = ("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT")
 class Bench:
     """Time each operation through its selector or service, and its SQL through a raw cursor."""
 
-    def __init__(self, world: dict[str, Any], repeat: int, appends: int) -> None:
+    def __init__(self, world: dict[str, Any], repeat: int, appends: int, profile: str = "") -> None:
         self.w = world
         self.repeat = repeat
         self.appends = appends
+        self.profile = profile
         self.results: list[dict[str, Any]] = []
 
     def run_all(self) -> None:
@@ -818,6 +825,8 @@ class Bench:
             started = time.perf_counter()
             fn(given) if prepare else fn()
             times.append(time.perf_counter() - started)
+        if self.profile and self.profile in name:
+            self.print_profile(name, call)
         ms = [t * 1000 for t in times]
         row = {
             "name": name,
@@ -834,6 +843,19 @@ class Bench:
             f"bare_sql_median={row['bare']:.2f}ms queries={row['queries']} "
             f"load={os.getloadavg()[0]:.1f}"
         )
+
+    def print_profile(self, name: str, call: Callable[[], Any]) -> None:
+        """Print where the time of `repeat` calls goes, own time first (not part of timings)."""
+        import cProfile
+        import pstats
+
+        profiler = cProfile.Profile()
+        profiler.enable()
+        for _ in range(self.repeat):
+            call()
+        profiler.disable()
+        print(f"--- profile of {self.repeat} calls: {name}")
+        pstats.Stats(profiler).sort_stats("tottime").print_stats(30)
 
     def appends_per_second(
         self, audit: Any, event: Any, purpose: Any, user: Any, case: Any
