@@ -1,5 +1,8 @@
 """For random case teams and users: a case is visible through every route iff the policy says so.
 
+Routes: the selectors (list, search, counts, one case), the case page, the list page, the API
+list and detail, and the exports (the case file PDF and the case list CSV).
+
 The oracle below writes the need-to-know rule for cases down a second time, in plain Python:
 a user sees a case while on its team (added and not removed since), or, in the case's own
 municipality, as case director, security adviser or mayor (who see every case there).
@@ -9,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any, ClassVar
+from unittest import mock
 
 from django.core.exceptions import ValidationError
 from django.test import Client
@@ -18,6 +22,7 @@ from hypothesis.extra.django import TestCase
 
 from samenspel.accounts.models import Organisation, OrganisationType, Role, User
 from samenspel.cases import selectors, services
+from samenspel.cases import views as case_views
 from samenspel.cases.models import Case
 from samenspel.sharing.policy import Action, Denied, visible
 from samenspel.testing import Cast, force_verified_login, make_case, make_cast, make_user
@@ -228,11 +233,20 @@ class CasePolicyPropertyTest(TestCase):
             api_list = client.get("/api/v1/cases?status=all")
             assert api_list.status_code == 200
             api_uuids = {row["uuid"] for row in api_list.json()["results"]}
+            export = client.get("/casussen/export.csv?status=all")
+            exported = b"".join(export.streaming_content).decode()
             for case in cases:
                 shown = allowed(viewer, case)
                 page = client.get(f"/casussen/{case.uuid}/")
                 api: Any = client.get(f"/api/v1/cases/{case.uuid}")
+                # The PDF renderer is swapped for the HTML it is given: the access decision
+                # and the content chosen are the same, without seconds of typesetting.
+                with mock.patch.object(case_views, "render_pdf", lambda html, **_: html.encode()):
+                    pdf = client.get(f"/casussen/{case.uuid}/casus.pdf")
                 assert page.status_code == (200 if shown else 404), (viewer, case)
                 assert api.status_code == (200 if shown else 404), (viewer, case)
+                assert pdf.status_code == (200 if shown else 404), (viewer, case)
+                assert (case.reference in pdf.content.decode()) == shown
                 assert (f"/casussen/{case.uuid}/" in page_list) == shown
                 assert (str(case.uuid) in api_uuids) == shown
+                assert (f"\n{case.reference};" in exported) == shown

@@ -92,9 +92,11 @@ ROUTES: dict[str, tuple[str | None, Callable[[Cast], dict[str, Any]]]] = {
     # Case pages: the lists here; every route that needs a case or a transfer is covered
     # (reader audit, outsider 404 on GET and POST) by tests/cases/test_pages.py.
     "cases:list": ("case_manager", lambda c: {}),
+    "cases:list_csv": ("case_manager", lambda c: {}),
     "cases:transfers": ("case_manager", lambda c: {}),
     "cases:detail": (None, lambda c: {}),
     "cases:history": (None, lambda c: {}),
+    "cases:pdf": (None, lambda c: {}),
     "cases:justify": (None, lambda c: {}),
     "cases:plan": (None, lambda c: {}),
     "cases:intervention_add": (None, lambda c: {}),

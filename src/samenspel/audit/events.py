@@ -47,6 +47,8 @@ class Event(models.IntegerChoices):
     AUDIT_EXPORTED = 501, _("Logboek geëxporteerd")
     AUDIT_CHECKPOINT_WRITTEN = 502, _("Controlepunt van het logboek geschreven")
     AUDIT_VERIFIED = 503, _("Logboek gecontroleerd")
+    CASE_EXPORTED = 504, _("Casus geëxporteerd als pdf")
+    CASE_LIST_EXPORTED = 505, _("Lijst van casussen geëxporteerd")
 
     ACCESS_DENIED = 601, _("Toegang geweigerd")
     NOT_FOUND = 602, _("Pagina niet gevonden")

@@ -8,6 +8,7 @@ app_name = "cases"
 
 urlpatterns = [
     path("", views.case_list, name="list"),
+    path("export.csv", views.case_list_csv, name="list_csv"),
     path("overdrachten/", views.transfers, name="transfers"),
     path(
         "overdrachten/<uuid:transfer_uuid>/accepteren/",
@@ -21,6 +22,7 @@ urlpatterns = [
     ),
     path("<uuid:case_uuid>/", views.detail, name="detail"),
     path("<uuid:case_uuid>/geschiedenis/", views.history, name="history"),
+    path("<uuid:case_uuid>/casus.pdf", views.case_pdf, name="pdf"),
     path("<uuid:case_uuid>/balans/", views.justify, name="justify"),
     path("<uuid:case_uuid>/plan/", views.plan, name="plan"),
     path("<uuid:case_uuid>/plan/toevoegen/", views.intervention_add, name="intervention_add"),

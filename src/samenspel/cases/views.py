@@ -6,15 +6,20 @@ read) and changes through cases.services. A case the user may not reach is a 404
 
 from __future__ import annotations
 
+import csv
+import io
+import re
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
@@ -45,6 +50,7 @@ from samenspel.cases.models import (
     InterventionDomain,
     TransferStatus,
 )
+from samenspel.frameworks.pdf import render_pdf
 from samenspel.frameworks.selectors import document_of
 from samenspel.frameworks.views.common import (
     DOMAIN_LABELS,
@@ -56,6 +62,7 @@ from samenspel.frameworks.views.common import (
     request_user,
 )
 from samenspel.lib.errors import StaleEdit
+from samenspel.lib.spreadsheet import safe_cell
 from samenspel.sharing.policy import Action, Denied, can
 
 PAGE_SIZE = 100
@@ -300,8 +307,14 @@ def history(request: HttpRequest, case_uuid: uuid.UUID) -> HttpResponse:
     """Show the history of the case: every stage, phase, track, status and municipality step."""
     me = request_user(request)
     case = selectors.get_case_for(me, case_uuid, record_read=False)
+    steps = _history_steps(case)
+    selectors.record_history_read(me, case)
+    return _page(request, "cases/case_history.html", case, {"steps": steps})
+
+
+def _history_steps(case: Case) -> list[dict[str, Any]]:
     rows = _rows(case)
-    steps = [
+    return [
         {
             "step": step,
             "from": _named(rows, step.from_value) if step.from_value else "",
@@ -311,8 +324,127 @@ def history(request: HttpRequest, case_uuid: uuid.UUID) -> HttpResponse:
         }
         for step in selectors.history_of(case)
     ]
-    selectors.record_history_read(me, case)
-    return _page(request, "cases/case_history.html", case, {"steps": steps})
+
+
+# --- Exports ----------------------------------------------------------------------------------
+# An export takes case data out of Samenspel: it reads through the same policy as the pages
+# (a case the user may not see is a 404) and is audited as an export. The PDF prints who made
+# it, when and the number of its audit record on every page, so a copy can be traced.
+
+
+@require_safe
+def case_pdf(request: HttpRequest, case_uuid: uuid.UUID) -> HttpResponse:
+    """Return the case file (person, stage, plan with balance, team, history) as a tagged PDF."""
+    me = request_user(request)
+    case = selectors.get_case_for(me, case_uuid, record_read=False)
+    rows = _rows(case)
+    plan = selectors.plan_of(case)
+    balance, balance_rows = _balance_rows(plan)
+    record = audit.record(
+        Event.CASE_EXPORTED, by=me, obj=case, purpose=Purpose.CASE_WORK, format="pdf"
+    )
+    html = render_to_string(
+        "cases/case_pdf.html",
+        {
+            "case": case,
+            "stage_name": _named(rows, case.stage),
+            "phase_name": _named(rows, case.phase),
+            "tracks": [_named(rows, t) for t in case.tracks],
+            "plan": plan,
+            "balance": balance,
+            "balance_rows": balance_rows,
+            "team": selectors.team_of(case),
+            "steps": _history_steps(case),
+            "transfers": selectors.transfers_of(case),
+            "made_by": me,
+            "record": record,
+        },
+        request=request,
+    )
+    response = HttpResponse(
+        render_pdf(html, base_url=request.build_absolute_uri("/")),
+        content_type="application/pdf",
+    )
+    name = _FILENAME_UNSAFE.sub("-", case.reference)
+    response["Content-Disposition"] = f'attachment; filename="casus-{name}.pdf"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _take(buffer: io.StringIO) -> str:
+    text = buffer.getvalue()
+    buffer.seek(0)
+    buffer.truncate(0)
+    return text
+
+
+_FILENAME_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+# Stable column names, the same in every language, so that a sheet built on them keeps working.
+CSV_COLUMNS = [
+    "kenmerk",
+    "persoon",
+    "gemeente",
+    "casusregisseur",
+    "processtap",
+    "fase",
+    "status",
+    "geopend",
+    "gesloten",
+]
+
+
+@require_safe
+def case_list_csv(request: HttpRequest) -> HttpResponseBase:
+    """Return the filtered case list as CSV (semicolons and a BOM, as Dutch Excel expects)."""
+    me = request_user(request)
+    form = CaseFilterForm(request.GET or None)
+    if form.is_bound and not form.is_valid():
+        messages.error(request, _("De filters zijn niet goed ingevuld. Er is niets geëxporteerd."))
+        return redirect("cases:list")
+    data = form.cleaned_data if form.is_bound else {}
+    status = data.get("status") or CaseStatus.OPEN
+    cases = selectors.case_list(
+        me, status=status, mine=bool(data.get("mine")), query=data.get("q") or ""
+    )
+    count = cases.count()
+    audit.record(
+        Event.CASE_LIST_EXPORTED,
+        by=me,
+        purpose=Purpose.CASE_WORK,
+        count=count,
+        status=status,
+        format="csv",
+    )
+
+    def lines() -> Iterator[str]:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, delimiter=";")
+        buffer.write("\ufeff")
+        writer.writerow(CSV_COLUMNS)
+        yield _take(buffer)
+        for c in cases.iterator(chunk_size=500):
+            writer.writerow(
+                safe_cell(v)
+                for v in (
+                    c.reference,
+                    c.person.full_name,
+                    c.municipality.name,
+                    c.case_director.full_name,
+                    c.stage,
+                    c.phase,
+                    c.get_status_display(),
+                    timezone.localtime(c.opened_at).date().isoformat(),
+                    timezone.localtime(c.closed_at).date().isoformat() if c.closed_at else "",
+                )
+            )
+            yield _take(buffer)
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = f'attachment; filename="casussen-{stamp}.csv"'
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 # --- Plan editor ------------------------------------------------------------------------------

@@ -26,6 +26,7 @@ from samenspel.audit.events import Event, Purpose
 from samenspel.cases import selectors as case_selectors
 from samenspel.intake import selectors as intake_selectors
 from samenspel.intake import services as intake_services
+from samenspel.lib.spreadsheet import safe_cell
 from samenspel.sharing import selectors as sharing_selectors
 from samenspel.sharing.policy import Action, Denied
 from samenspel.web.forms import (
@@ -519,12 +520,6 @@ EXPORT_COLUMNS = [
 ]
 
 
-def _csv_safe(value: object) -> str:
-    """Neutralise spreadsheet formulas (CSV injection) in exported cells."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def audit_export(request: HttpRequest) -> HttpResponseBase:
     """Export the filtered log as CSV for the privacy officer (at most EXPORT_LIMIT rows)."""
     me = _me(request)
@@ -551,7 +546,7 @@ def audit_export(request: HttpRequest) -> HttpResponseBase:
         writer.writerow(EXPORT_COLUMNS)
         for r in qs.iterator(chunk_size=2000):
             writer.writerow(
-                _csv_safe(v)
+                safe_cell(v)
                 for v in (
                     r.seq,
                     r.occurred_at.astimezone(dt.UTC).isoformat(),

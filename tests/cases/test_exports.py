@@ -1,0 +1,147 @@
+"""Exports of case data: the case file as PDF and the case list as CSV, through the policy."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.urls import reverse
+
+from samenspel.audit.events import Event, Purpose
+from samenspel.audit.models import AuditEvent
+from samenspel.cases import services
+from samenspel.cases.models import Case
+from samenspel.testing import Cast, make_case
+from tests.cases.test_pages import client_for
+from tests.conftest import require_or_skip
+
+BSN = "111222333"
+
+
+def pdf_text(content: bytes, tmp_path: Path) -> str:
+    if shutil.which("pdftotext") is None:
+        require_or_skip("pdf", "pdftotext (poppler-utils) is not installed")
+    file = tmp_path / "casus.pdf"
+    file.write_bytes(content)
+    done = subprocess.run(
+        ["pdftotext", "-layout", str(file), "-"], capture_output=True, text=True, check=True
+    )
+    return done.stdout
+
+
+def csv_rows(response: Any) -> list[list[str]]:
+    body = b"".join(response.streaming_content).decode("utf-8")
+    assert body.startswith("\ufeff")  # Excel reads the file as UTF-8 only with the BOM
+    return list(csv.reader(io.StringIO(body[1:]), delimiter=";"))
+
+
+def planned_case(cast: Cast) -> Case:
+    case = make_case(cast, team=(cast.police_officer,))
+    services.add_intervention(
+        case,
+        measure="I-08",
+        domain="care",
+        owner=cast.care,
+        consent="given",
+        goal="Begeleiding naar werk.",
+        by=cast.case_manager,
+    )
+    case.person.bsn = BSN
+    case.person.save(update_fields=["bsn"])
+    return case
+
+
+def test_a_team_member_exports_the_case_file_as_a_traceable_pdf(
+    cast: Cast, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    case = planned_case(cast)
+    response = client_for(cast.police_officer).get(reverse("cases:pdf", args=[case.uuid]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert f'filename="casus-{case.reference}.pdf"' in response["Content-Disposition"]
+    assert response["Cache-Control"] == "no-store"
+    assert response.content.startswith(b"%PDF")
+
+    if folder := os.environ.get("SAMENSPEL_SCREENSHOTS"):
+        Path(folder, "casus.pdf").write_bytes(response.content)
+    assert [r.getMessage() for r in caplog.records if r.name.startswith("weasyprint")] == []
+
+    record = AuditEvent.objects.get(event=Event.CASE_EXPORTED, object_id=str(case.uuid))
+    assert (record.actor_id, record.purpose) == (cast.police_officer.pk, Purpose.CASE_WORK)
+    assert record.details == {"format": "pdf"}
+
+    text = " ".join(pdf_text(response.content, tmp_path).split())
+    assert case.reference in text
+    assert "Mohamed Amrani" in text
+    assert "Begeleiding naar werk." in text  # the plan
+    assert cast.police_officer.full_name in text  # the team
+    assert "Geschiedenis" in text and "Overdracht" in text
+    # Who made it, and which audit record says so, on the page itself.
+    assert f"logboekregel {record.seq}" in text
+    assert f"Gemaakt door {cast.police_officer.full_name}" in text
+    assert BSN not in text  # data minimisation: the BSN stays in Samenspel
+
+
+def test_an_outsider_gets_404_on_the_exports_and_leaves_a_denial(cast: Cast) -> None:
+    case = planned_case(cast)
+    client = client_for(cast.outsider)
+    assert client.get(reverse("cases:pdf", args=[case.uuid])).status_code == 404
+    assert not AuditEvent.objects.filter(event=Event.CASE_EXPORTED).exists()
+    rows = csv_rows(client.get(reverse("cases:list_csv"), {"status": "all"}))
+    assert rows == [rows[0]]  # the header only
+    exported = AuditEvent.objects.get(event=Event.CASE_LIST_EXPORTED, actor=cast.outsider)
+    assert exported.details["count"] == 0
+
+
+def test_the_case_list_exports_as_csv_with_the_filters_of_the_page(cast: Cast) -> None:
+    first = make_case(cast, family_name="Jansen")
+    make_case(cast, family_name="=HYPERLINK(1)")
+    client = client_for(cast.case_manager)
+    response = client.get(reverse("cases:list_csv"), {"q": "jans"})
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"].startswith('attachment; filename="casussen-')
+    rows = csv_rows(response)
+    assert rows[0][:3] == ["kenmerk", "persoon", "gemeente"]
+    assert [r[0] for r in rows[1:]] == [first.reference]
+    assert rows[1][1] == "Mohamed Jansen"
+
+    everyone = csv_rows(client.get(reverse("cases:list_csv")))
+    names = sorted(r[1] for r in everyone[1:])
+    assert names == ["Mohamed =HYPERLINK(1)", "Mohamed Jansen"]
+    record = AuditEvent.objects.filter(event=Event.CASE_LIST_EXPORTED).order_by("-seq").first()
+    assert record is not None
+    assert record.details == {"count": 2, "status": "open", "format": "csv"}
+
+
+def test_a_formula_is_never_a_formula_in_the_csv(cast: Cast) -> None:
+    make_case(cast, family_name="Jansen")
+    case = Case.objects.get()
+    case.person.given_names = "=cmd"
+    case.person.save(update_fields=["given_names"])
+    rows = csv_rows(client_for(cast.case_manager).get(reverse("cases:list_csv")))
+    assert rows[1][1] == "'=cmd Jansen"
+
+
+def test_bad_filters_export_nothing_and_say_so(cast: Cast) -> None:
+    make_case(cast)
+    client = client_for(cast.case_manager)
+    response = client.get(reverse("cases:list_csv"), {"status": "whatever"}, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("cases:list")
+    assert "Er is niets geëxporteerd." in response.content.decode()
+    assert not AuditEvent.objects.filter(event=Event.CASE_LIST_EXPORTED).exists()
+
+
+def test_the_pages_link_to_the_exports(cast: Cast) -> None:
+    case = make_case(cast)
+    client = client_for(cast.case_manager)
+    detail = client.get(reverse("cases:detail", args=[case.uuid])).content.decode()
+    assert reverse("cases:pdf", args=[case.uuid]) in detail
+    listing = client.get(reverse("cases:list"), {"status": "closed"}).content.decode()
+    assert f"{reverse('cases:list_csv')}?status=closed" in listing
