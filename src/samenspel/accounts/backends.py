@@ -42,7 +42,7 @@ class PasswordBackend(ModelBackend):
         )
 
     def get_user(self, user_id: int) -> User | None:
-        user = User.objects.select_related("organisation").filter(pk=user_id).first()
+        user = User.objects.with_roles().filter(pk=user_id).first()
         return user if user is not None and self.user_can_authenticate(user) else None
 
 

@@ -107,6 +107,12 @@ class UserManager(BaseUserManager["User"]):
     def get_by_natural_key(self, username: str | None) -> User:
         return self.get(username__iexact=username or "")
 
+    def with_roles(self) -> models.QuerySet[User]:
+        """Users with their organisation and their roles, in one query (for each request)."""
+        return self.select_related("organisation").annotate(
+            loaded_roles=models.StringAgg("roles__role", models.Value(","), default="")
+        )
+
 
 class User(AbstractBaseUser):  # type: ignore[django-manager-missing]
     """A person who works in Samenspel on behalf of exactly one organisation."""
@@ -175,12 +181,25 @@ class User(AbstractBaseUser):  # type: ignore[django-manager-missing]
 
     @property
     def role_set(self) -> frozenset[str]:
-        """Return the roles held, cached on the instance for one request."""
-        cached: frozenset[str] | None = getattr(self, "_role_cache", None)
+        """Return the roles held, cached on the instance for one request.
+
+        A user loaded with `User.objects.with_roles()` (as every request loads its user)
+        brought them along; otherwise they are read now.
+        """
+        cached: frozenset[str] | None = self.__dict__.get("_role_cache")
         if cached is None:
-            cached = frozenset(self.roles.values_list("role", flat=True))
+            loaded = self.__dict__.pop("loaded_roles", None)
+            if isinstance(loaded, str):
+                cached = frozenset(role for role in loaded.split(",") if role)
+            else:
+                cached = frozenset(self.roles.values_list("role", flat=True))
             self._role_cache = cached
         return cached
+
+    def forget_roles(self) -> None:
+        """Make the next role check read the roles again (after they changed)."""
+        self.__dict__.pop("_role_cache", None)
+        self.__dict__.pop("loaded_roles", None)
 
     def has_role(self, role: Role) -> bool:
         return role in self.role_set

@@ -280,7 +280,7 @@ def _set_roles(user: User, roles: list[str], *, by: User) -> None:
     RoleAssignment.objects.bulk_create(
         RoleAssignment(user=user, role=r) for r in roles if r not in current
     )
-    user.__dict__.pop("_role_cache", None)
+    user.forget_roles()
     audit.record(
         Event.ROLES_CHANGED,
         by=by,
