@@ -30,6 +30,7 @@ import time
 import uuid
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import quote
 
 MUNICIPALITIES = 342
 ZIPF = 1.7  # weight of the i-th municipality is i ** -ZIPF
@@ -170,6 +171,12 @@ def main() -> None:
         help="print a cProfile of the operations whose name contains TEXT",
     )
     parser.add_argument("--pg-name", default=PG_NAME, help=f"PostgreSQL database ({PG_NAME})")
+    parser.add_argument(
+        "--pg-socket",
+        metavar="DIR",
+        default="",
+        help="reach PostgreSQL through its Unix socket in DIR (default: TCP on 127.0.0.1)",
+    )
     args = parser.parse_args()
 
     folder = tempfile.mkdtemp(prefix="samenspel-bench-")
@@ -177,6 +184,8 @@ def main() -> None:
         name = args.pg_name
         _pg_admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)", f"CREATE DATABASE {name}")
         url = f"postgres://root@127.0.0.1:5432/{name}"
+        if args.pg_socket:  # a server on the same machine, as libpq reaches it by default
+            url = f"postgres://root@{quote(args.pg_socket, safe='')}/{name}"
     else:
         url = f"sqlite:///{folder}/bench.sqlite3"
     os.environ.update(
@@ -223,7 +232,11 @@ def run(args: argparse.Namespace) -> None:
             "SELECT sqlite_version()" if connection.vendor == "sqlite" else "SHOW server_version"
         )
         version = cursor.fetchone()[0]
-    print(f"database vendor={connection.vendor} version={version} load={os.getloadavg()[0]:.1f}")
+    host = connection.settings_dict.get("HOST") or "-"
+    print(
+        f"database vendor={connection.vendor} version={version} host={host} "
+        f"load={os.getloadavg()[0]:.1f}"
+    )
     started = time.perf_counter()
     world = Seeder(
         random.Random(4),  # noqa: S311 - repeatable test data, not secrets
