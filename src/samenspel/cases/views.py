@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import secrets
 import uuid
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -329,7 +330,8 @@ def _history_steps(case: Case) -> list[dict[str, Any]]:
 # --- Exports ----------------------------------------------------------------------------------
 # An export takes case data out of Samenspel: it reads through the same policy as the pages
 # (a case the user may not see is a 404) and is audited as an export. The PDF prints who made
-# it, when and the number of its audit record on every page, so a copy can be traced.
+# it, when and an export number on every page; its audit record holds the same number, so a
+# copy can be traced.
 
 
 @require_safe
@@ -340,9 +342,10 @@ def case_pdf(request: HttpRequest, case_uuid: uuid.UUID) -> HttpResponse:
     rows = _rows(case)
     plan = selectors.plan_of(case)
     balance, balance_rows = _balance_rows(plan)
-    record = audit.record(
-        Event.CASE_EXPORTED, by=me, obj=case, purpose=Purpose.CASE_WORK, format="pdf"
-    )
+    # Typesetting takes a while: the audit record comes after it, so that the append lock
+    # (held until the request commits) is not held meanwhile. The export number ties the PDF
+    # to its record.
+    export_id = secrets.token_hex(6)
     html = render_to_string(
         "cases/case_pdf.html",
         {
@@ -357,14 +360,21 @@ def case_pdf(request: HttpRequest, case_uuid: uuid.UUID) -> HttpResponse:
             "steps": _history_steps(case),
             "transfers": selectors.transfers_of(case),
             "made_by": me,
-            "record": record,
+            "made_at": timezone.now(),
+            "export_id": export_id,
         },
         request=request,
     )
-    response = HttpResponse(
-        render_pdf(html, base_url=request.build_absolute_uri("/")),
-        content_type="application/pdf",
+    pdf = render_pdf(html, base_url=request.build_absolute_uri("/"))
+    audit.record(
+        Event.CASE_EXPORTED,
+        by=me,
+        obj=case,
+        purpose=Purpose.CASE_WORK,
+        format="pdf",
+        export=export_id,
     )
+    response = HttpResponse(pdf, content_type="application/pdf")
     name = _FILENAME_UNSAFE.sub("-", case.reference)
     response["Content-Disposition"] = f'attachment; filename="casus-{name}.pdf"'
     response["Cache-Control"] = "no-store"
