@@ -2,13 +2,15 @@
 
 Run by test_concurrency with DATABASE_URL pointing at a database shared by several processes.
   append WORKER COUNT START   wait until the epoch time START, then append COUNT records, two
-                              per transaction, with a rolled-back append between them
+                              per transaction, with a rolled-back append between them; every
+                              other transaction appends at its end (appended_at_end)
   check                       run `samenspel audit verify`, then print its output and
                               [seq, worker, n] of every record as JSON
 """
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import sys
@@ -29,6 +31,7 @@ def main(argv: list[str]) -> None:
     from samenspel import audit
     from samenspel.audit.events import Event, Purpose
     from samenspel.audit.models import AuditEvent
+    from samenspel.audit.services import appended_at_end
 
     if argv[0] == "append":
         worker, count, start = int(argv[1]), int(argv[2]), float(argv[3])
@@ -37,7 +40,9 @@ def main(argv: list[str]) -> None:
             # Two kept records per transaction, with a rolled-back savepoint between them that
             # appended one more: the second kept record must link to the first, not to the
             # discarded one (the connection's knowledge of the head goes with the savepoint).
-            with transaction.atomic():
+            # Every other transaction appends its records at its end, as a view does.
+            at_end = appended_at_end() if n % 4 == 2 else contextlib.nullcontext()
+            with transaction.atomic(), at_end:
                 audit.record(Event.PAGE_VIEWED, by=None, purpose=Purpose.SYSTEM, worker=worker, n=n)
                 try:
                     with transaction.atomic():

@@ -17,6 +17,7 @@ from samenspel import audit
 from samenspel.audit.events import Event, Purpose
 from samenspel.audit.models import AuditEvent
 from samenspel.audit.selectors import verify_chain
+from samenspel.audit.services import appended_at_end
 
 
 class DiscardError(Exception):
@@ -106,3 +107,84 @@ def test_a_savepoint_rolled_back_after_the_head_moved_inside_it_restores_the_out
         append(4)
     assert chain_of_ns() == [1, 2, 3, 4]
     assert_sound()
+
+
+# --- Appending at the end of a block (what every view does) --------------------------------
+
+
+def stored() -> int:
+    return AuditEvent.objects.count()
+
+
+@pytest.mark.django_db
+def test_records_written_in_the_block_are_appended_together_when_it_ends() -> None:
+    append(0)
+    with transaction.atomic():
+        with CaptureQueriesContext(connection) as queries, appended_at_end():
+            rows = [append(1), append(2), append(3)]
+            assert stored() == 1  # nothing appended yet
+            during = len(queries)
+        assert stored() == 4
+    appended = queries.captured_queries[during:]
+    # The head is known from append(0) in this transaction: one INSERT for all three.
+    assert len(appended) == 1 and appended[0]["sql"].startswith("INSERT")
+    assert [r.seq for r in rows] == [2, 3, 4]
+    assert all(r.pk is not None for r in rows)
+    assert chain_of_ns() == [0, 1, 2, 3]
+    assert_sound()
+
+
+@pytest.mark.django_db
+def test_a_record_of_a_savepoint_rolled_back_in_the_block_is_not_appended() -> None:
+    with transaction.atomic(), appended_at_end():
+        append(1)
+        with pytest.raises(DiscardError), transaction.atomic():
+            append(99)
+            raise DiscardError
+        append(2)
+        with transaction.atomic():
+            append(3)
+    assert chain_of_ns() == [1, 2, 3]
+    assert_sound()
+
+
+@pytest.mark.django_db
+def test_a_block_that_raises_appends_nothing() -> None:
+    with pytest.raises(DiscardError), transaction.atomic(), appended_at_end():
+        append(1)
+        raise DiscardError
+    assert stored() == 0
+    append(2)
+    assert chain_of_ns() == [2]
+    assert_sound()
+
+
+@pytest.mark.django_db
+def test_the_append_lock_is_taken_only_when_the_block_ends() -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite has no advisory lock: its writers hold the database write lock")
+
+    def holding() -> bool:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'"
+                " AND pid = pg_backend_pid() AND granted"
+            )
+            return bool(cursor.fetchone()[0])
+
+    with transaction.atomic():
+        with appended_at_end():
+            append(1)
+            assert not holding()
+        assert holding()
+    assert_sound()
+
+
+@pytest.mark.django_db
+def test_a_nested_block_appends_with_the_outer_one() -> None:
+    with transaction.atomic(), appended_at_end():
+        append(1)
+        with appended_at_end():
+            append(2)
+        assert stored() == 0
+    assert chain_of_ns() == [1, 2]

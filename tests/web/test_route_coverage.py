@@ -17,6 +17,7 @@ from samenspel.audit.models import AuditEvent
 from samenspel.frameworks import services as framework_services
 from samenspel.frameworks.models import FrameworkVersion
 from samenspel.testing import Cast, force_verified_login
+from samenspel.web.batching import MARK
 
 # name -> (persona attribute, kwargs builder). A None persona means: not a page a user reads
 # (a login step or a POST-only action), tested in its own module.
@@ -248,3 +249,20 @@ def test_every_framework_page_needs_a_verified_login(cast: Cast) -> None:
             assert response.status_code in (302, 401), name
             if response.status_code == 302:
                 assert response["Location"].startswith("/inloggen/"), name
+
+
+def test_every_view_appends_its_audit_records_at_its_end() -> None:
+    """Every routed view is wrapped by web/batching.py, included ones and the API too."""
+
+    def views(resolver: URLResolver) -> list[tuple[str, Any]]:
+        found: list[tuple[str, Any]] = []
+        for pattern in resolver.url_patterns:
+            if isinstance(pattern, URLResolver):
+                found += views(pattern)
+            elif isinstance(pattern, URLPattern):
+                found.append((str(pattern.pattern), pattern.callback))
+        return found
+
+    found = views(get_resolver())
+    assert len(found) > 100
+    assert [route for route, view in found if not getattr(view, MARK, False)] == []

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import contextvars
 import functools
 import re
 import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast
 
 from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
@@ -75,33 +79,86 @@ def record(
     ctx = current()
     actor = by if by is not None and by.pk is not None else None
     roles = sorted(actor.role_set) if actor is not None else []
+    row = AuditEvent(
+        occurred_at=timezone.now(),
+        event=int(event),
+        outcome=str(outcome),
+        actor=actor,
+        actor_organisation_id=actor.organisation_id if actor else None,
+        actor_roles=roles,
+        object_type=object_type if object_type is not None else described_type,
+        object_id=object_id if object_id is not None else described_id,
+        object_organisation_id=object_org,
+        purpose=str(purpose),
+        request_id=ctx.request_id,
+        client_address=ctx.client_address,
+        details=clean_details,
+    )
+    conn = connections[DEFAULT_DB_ALIAS]
+    batch = _batch.get()
+    if batch is not None and batch.conn is conn and conn.in_atomic_block:
+        # Appended when the batch ends; dropped with the savepoint it was written in.
+        marker = functools.partial(_noop)
+        conn.on_commit(marker)
+        batch.rows.append((marker, row))
+        return row
     # No savepoint of its own: a failed append must fail the caller's whole transaction, and
     # it saves two round trips per record.
     with transaction.atomic(savepoint=False):
-        conn = connections[DEFAULT_DB_ALIAS]
-        head = _known_head(conn) or _lock_and_read_head(conn)
-        seq, prev_hash = (head[0] + 1, head[1]) if head else (1, GENESIS_HASH)
-        row = AuditEvent(
-            seq=seq,
-            occurred_at=timezone.now(),
-            event=int(event),
-            outcome=str(outcome),
-            actor=actor,
-            actor_organisation_id=actor.organisation_id if actor else None,
-            actor_roles=roles,
-            object_type=object_type if object_type is not None else described_type,
-            object_id=object_id if object_id is not None else described_id,
-            object_organisation_id=object_org,
-            purpose=str(purpose),
-            request_id=ctx.request_id,
-            client_address=ctx.client_address,
-            details=clean_details,
-            prev_hash=prev_hash,
-        )
-        row.hash = chain.link_hash(prev_hash, fields_of(row))
-        _insert(conn, row)
-        _remember_head(conn, row)
+        _append(conn, [row])
     return row
+
+
+@dataclass
+class _Batch:
+    conn: BaseDatabaseWrapper
+    rows: list[tuple[Callable[[], None], AuditEvent]] = field(default_factory=list)
+
+
+_batch: contextvars.ContextVar[_Batch | None] = contextvars.ContextVar(
+    "samenspel_audit_batch", default=None
+)
+
+
+@contextmanager
+def appended_at_end() -> Iterator[None]:
+    """Append the records written in the block together, when it ends without an error.
+
+    For a block inside a transaction that commits right after it, such as a view under
+    ATOMIC_REQUESTS: the append lock (held until commit) is then taken at the end, not at the
+    first record, so audited requests do not wait for each other's views and templates. The
+    records keep the time they were written; their sequence numbers and hashes are given when
+    they are appended. A record written in a savepoint that rolls back is not appended. If
+    the block raises, nothing is appended and the transaction must roll back (atomic does).
+    Outside a transaction the records are appended at once, as without the block.
+    """
+    conn = connections[DEFAULT_DB_ALIAS]
+    if not conn.in_atomic_block or _batch.get() is not None:
+        yield
+        return
+    batch = _Batch(conn)
+    token = _batch.set(batch)
+    try:
+        yield
+    finally:
+        _batch.reset(token)
+    kept = {id(entry[1]) for entry in _commit_callbacks(conn)}
+    rows = [row for marker, row in batch.rows if id(marker) in kept]
+    if rows:
+        _append(conn, rows)
+
+
+def _append(conn: BaseDatabaseWrapper, rows: list[AuditEvent]) -> None:
+    """Link `rows` after the head of the chain, in order, and insert them."""
+    head = _known_head(conn) or _lock_and_read_head(conn)
+    seq, prev_hash = (head[0] + 1, head[1]) if head else (1, GENESIS_HASH)
+    for row in rows:
+        row.seq, row.prev_hash = seq, prev_hash
+        row.hash = chain.link_hash(prev_hash, fields_of(row))
+        seq, prev_hash = seq + 1, row.hash
+    for start in range(0, len(rows), _INSERT_CHUNK):
+        _insert(conn, rows[start : start + _INSERT_CHUNK])
+    _remember_head(conn, rows[-1])
 
 
 # The append is the hottest write of the product: it runs in every audited request. The two
@@ -193,20 +250,27 @@ def _lock_and_read_head(conn: BaseDatabaseWrapper) -> tuple[int, str] | None:
     return (int(found[0]), str(found[1])) if found else None
 
 
-def _insert(conn: BaseDatabaseWrapper, row: AuditEvent) -> None:
+# Rows per INSERT statement: SQLite allows 32,766 parameters in one statement.
+_INSERT_CHUNK = 500
+
+
+def _insert(conn: BaseDatabaseWrapper, rows: list[AuditEvent]) -> None:
     quote = conn.ops.quote_name
     columns = ", ".join(quote(column) for column in _COLUMNS)
-    placeholders = ", ".join(["%s"] * len(_FIELDS))
-    values = [f.get_db_prep_save(f.pre_save(row, add=True), conn) for f in _FIELDS]
+    one = "(" + ", ".join(["%s"] * len(_FIELDS)) + ")"
+    values = [f.get_db_prep_save(f.pre_save(row, add=True), conn) for row in rows for f in _FIELDS]
     with conn.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {quote(_TABLE)} ({columns}) VALUES ({placeholders})"  # noqa: S608
-            f" RETURNING {quote(_PK)}",
+            f"INSERT INTO {quote(_TABLE)} ({columns}) VALUES "  # noqa: S608
+            + ", ".join([one] * len(rows))
+            + f" RETURNING {quote('seq')}, {quote(_PK)}",
             values,
         )
-        row.pk = cursor.fetchone()[0]
-    row._state.adding = False
-    row._state.db = conn.alias
+        ids = dict(cursor.fetchall())  # RETURNING promises no order
+    for row in rows:
+        row.pk = ids[row.seq]
+        row._state.adding = False
+        row._state.db = conn.alias
 
 
 def fields_of(row: AuditEvent) -> dict[str, Any]:

@@ -342,9 +342,7 @@ def case_pdf(request: HttpRequest, case_uuid: uuid.UUID) -> HttpResponse:
     rows = _rows(case)
     plan = selectors.plan_of(case)
     balance, balance_rows = _balance_rows(plan)
-    # Typesetting takes a while: the audit record comes after it, so that the append lock
-    # (held until the request commits) is not held meanwhile. The export number ties the PDF
-    # to its record.
+    # The export is recorded once the PDF exists; the export number ties the PDF to its record.
     export_id = secrets.token_hex(6)
     html = render_to_string(
         "cases/case_pdf.html",
