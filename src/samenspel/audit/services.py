@@ -69,7 +69,11 @@ def record(
     object_id: str | None = None,
     **details: Any,
 ) -> AuditEvent:
-    """Append one audit record inside the caller's transaction."""
+    """Append one audit record inside the caller's transaction.
+
+    Inside an `appended_at_end()` block (every view runs in one) the record is appended when
+    the block ends, with the block's other records; its `seq`, hashes and `pk` are set then.
+    """
     if not isinstance(event, Event):
         raise TypeError("event must be an audit Event")
     if not isinstance(purpose, Purpose):
