@@ -169,20 +169,33 @@ def test_accepting_moves_the_case_with_history_and_plan_and_leaves_a_stub(cast: 
         "transfer": str(transfer.uuid),
         "source": str(cast.municipality_a.uuid),
         "person": str(person.uuid),
+        "person_known": False,
     }
     assert row.object_organisation_id == cast.municipality_b.pk
 
 
-def test_a_bsn_already_known_in_the_receiving_municipality_is_not_copied(cast: Cast) -> None:
+def test_a_person_known_by_bsn_in_the_receiving_municipality_gets_the_case(cast: Cast) -> None:
+    # One BSN, one person: no second record without the BSN beside the known one.
     case = _case_with_plan(cast)
-    Person.objects.filter(pk=case.person_id).update(bsn=VALID_BSN)
-    services.create_person(
-        municipality=cast.municipality_b, family_name="Ander", bsn=VALID_BSN, by=cast.outsider
+    old_person = case.person
+    Person.objects.filter(pk=old_person.pk).update(bsn=VALID_BSN)
+    known = services.create_person(
+        municipality=cast.municipality_b, family_name="Amrani", bsn=VALID_BSN, by=cast.outsider
     )
     transfer = _request(cast, case)
     moved = services.accept_transfer(transfer, case_director=cast.outsider, by=cast.outsider)
-    assert moved.person.municipality == cast.municipality_b
-    assert moved.person.bsn == ""
+    assert moved.person == known
+    assert list(
+        Person.objects.filter(municipality=cast.municipality_b).values_list("pk", "bsn")
+    ) == [(known.pk, VALID_BSN)]
+    assert not Person.objects.filter(pk=old_person.pk).exists()
+    assert audited(Event.TRANSFER_ACCEPTED, actor=cast.outsider, obj=moved).details["person_known"]
+    # The triage team of B finds the case's person by the BSN.
+    found = selectors.find_candidates(
+        cast.outsider, cast.municipality_b, family_name="X", bsn=VALID_BSN
+    )
+    assert [c.person for c in found] == [known]
+    assert found[0].open_cases == 1
 
 
 def test_the_receiving_case_director_must_be_of_the_receiving_municipality(cast: Cast) -> None:

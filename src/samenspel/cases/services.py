@@ -792,8 +792,9 @@ def _decide(transfer: Transfer, by: User) -> None:
 def accept_transfer(transfer: Transfer, *, case_director: User, reason: str = "", by: User) -> Case:
     """Take over the case: it moves with its history; the sender keeps only the transfer stub.
 
-    The person is registered again in the receiving municipality. The sending municipality's
-    team leaves the case; the receiving case director forms a new one.
+    The person is registered again in the receiving municipality, or, when it knows the
+    person's BSN already, the case joins that person. The sending municipality's team leaves
+    the case; the receiving case director forms a new one.
     """
     _decide(transfer, by)
     target = transfer.to_municipality
@@ -812,14 +813,19 @@ def accept_transfer(transfer: Transfer, *, case_director: User, reason: str = ""
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=transfer.case_id)
         old_person = case.person
-        person = _insert_person(
+        # A BSN names one person: when the receiving municipality knows it already, the case
+        # joins that record instead of a second one for the same person.
+        known = (
+            Person.objects.filter(municipality=target, bsn=old_person.bsn).first()
+            if old_person.bsn
+            else None
+        )
+        person = known or _insert_person(
             municipality=target,
             family_name=old_person.family_name,
             given_names=old_person.given_names,
             birth_date=old_person.birth_date,
-            bsn=old_person.bsn
-            if not Person.objects.filter(municipality=target, bsn=old_person.bsn).exists()
-            else "",
+            bsn=old_person.bsn,
             address=old_person.address,
         )
         source = case.municipality
@@ -868,6 +874,7 @@ def accept_transfer(transfer: Transfer, *, case_director: User, reason: str = ""
             transfer=str(transfer.uuid),
             source=str(source.uuid),
             person=str(person.uuid),
+            person_known=known is not None,
         )
     return case
 
