@@ -6,12 +6,10 @@ read) and changes through cases.services. A case the user may not reach is a 404
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 import secrets
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -63,7 +61,7 @@ from samenspel.frameworks.views.common import (
     request_user,
 )
 from samenspel.lib.errors import StaleEdit
-from samenspel.lib.spreadsheet import safe_cell
+from samenspel.lib.spreadsheet import csv_lines
 from samenspel.sharing.policy import Action, Denied, can
 
 PAGE_SIZE = 100
@@ -379,13 +377,6 @@ def case_pdf(request: HttpRequest, case_uuid: uuid.UUID) -> HttpResponse:
     return response
 
 
-def _take(buffer: io.StringIO) -> str:
-    text = buffer.getvalue()
-    buffer.seek(0)
-    buffer.truncate(0)
-    return text
-
-
 _FILENAME_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 # Stable column names, the same in every language, so that a sheet built on them keeps working.
@@ -425,30 +416,22 @@ def case_list_csv(request: HttpRequest) -> HttpResponseBase:
         format="csv",
     )
 
-    def lines() -> Iterator[str]:
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, delimiter=";")
-        buffer.write("\ufeff")
-        writer.writerow(CSV_COLUMNS)
-        yield _take(buffer)
-        for c in cases.iterator(chunk_size=500):
-            writer.writerow(
-                safe_cell(v)
-                for v in (
-                    c.reference,
-                    c.person.full_name,
-                    c.municipality.name,
-                    c.case_director.full_name,
-                    c.stage,
-                    c.phase,
-                    c.get_status_display(),
-                    timezone.localtime(c.opened_at).date().isoformat(),
-                    timezone.localtime(c.closed_at).date().isoformat() if c.closed_at else "",
-                )
-            )
-            yield _take(buffer)
-
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    rows = (
+        (
+            c.reference,
+            c.person.full_name,
+            c.municipality.name,
+            c.case_director.full_name,
+            c.stage,
+            c.phase,
+            c.get_status_display(),
+            timezone.localtime(c.opened_at).date().isoformat(),
+            timezone.localtime(c.closed_at).date().isoformat() if c.closed_at else "",
+        )
+        for c in cases.iterator(chunk_size=500)
+    )
+    lines = csv_lines(CSV_COLUMNS, rows, delimiter=";", bom=True)
+    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     response["Content-Disposition"] = f'attachment; filename="casussen-{stamp}.csv"'
     response["Cache-Control"] = "no-store"

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import json
 import uuid
 from typing import Any
@@ -26,7 +24,7 @@ from samenspel.audit.events import Event, Purpose
 from samenspel.cases import selectors as case_selectors
 from samenspel.intake import selectors as intake_selectors
 from samenspel.intake import services as intake_services
-from samenspel.lib.spreadsheet import safe_cell
+from samenspel.lib.spreadsheet import csv_lines
 from samenspel.sharing import selectors as sharing_selectors
 from samenspel.sharing.policy import Action, Denied
 from samenspel.web.forms import (
@@ -540,39 +538,30 @@ def audit_export(request: HttpRequest) -> HttpResponseBase:
         object_id=filters.object_id or None,
     )
 
-    def rows() -> Any:
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(EXPORT_COLUMNS)
-        for r in qs.iterator(chunk_size=2000):
-            writer.writerow(
-                safe_cell(v)
-                for v in (
-                    r.seq,
-                    r.occurred_at.astimezone(dt.UTC).isoformat(),
-                    r.event,
-                    r.event_label,
-                    r.outcome,
-                    r.actor.uuid if r.actor else "",
-                    r.actor.full_name if r.actor else "",
-                    r.actor_organisation.name if r.actor_organisation else "",
-                    " ".join(r.actor_roles),
-                    r.object_type,
-                    r.object_id,
-                    r.purpose,
-                    r.request_id,
-                    r.client_address,
-                    json.dumps(r.details, sort_keys=True),
-                    r.hash,
-                )
-            )
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate(0)
-        if buffer.getvalue():
-            yield buffer.getvalue()
-
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    rows = (
+        (
+            r.seq,
+            r.occurred_at.astimezone(dt.UTC).isoformat(),
+            r.event,
+            r.event_label,
+            r.outcome,
+            r.actor.uuid if r.actor else "",
+            r.actor.full_name if r.actor else "",
+            r.actor_organisation.name if r.actor_organisation else "",
+            " ".join(r.actor_roles),
+            r.object_type,
+            r.object_id,
+            r.purpose,
+            r.request_id,
+            r.client_address,
+            json.dumps(r.details, sort_keys=True),
+            r.hash,
+        )
+        for r in qs.iterator(chunk_size=2000)
+    )
+    response = StreamingHttpResponse(
+        csv_lines(EXPORT_COLUMNS, rows), content_type="text/csv; charset=utf-8"
+    )
     stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
     response["Content-Disposition"] = f'attachment; filename="logboek-{stamp}.csv"'
     return response
