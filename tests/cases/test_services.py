@@ -166,6 +166,27 @@ def test_candidates_match_spelling_variants_with_the_same_birth_date(cast: Cast)
     assert row.details == {"found": 1}
 
 
+@pytest.mark.parametrize(
+    ("stored", "sought"),
+    [(("Maxamed", "Cabdi"), ("Mohamed", "Abdi")), (("Hassan", "Ali"), ("Xasan", "Cali"))],
+)
+def test_candidates_match_somali_spelling_either_way(
+    cast: Cast, stored: tuple[str, str], sought: tuple[str, str]
+) -> None:
+    # No birth date: the name alone must get through the prefilter on name keys.
+    known = services.create_person(
+        municipality=cast.municipality_a,
+        given_names=stored[0],
+        family_name=stored[1],
+        by=cast.case_manager,
+    )
+    found = selectors.find_candidates(
+        cast.adviser, cast.municipality_a, given_names=sought[0], family_name=sought[1]
+    )
+    assert [c.person for c in found] == [known]
+    assert found[0].reasons[0] == "naam lijkt sterk"
+
+
 def test_a_candidate_with_the_same_bsn_is_found_whatever_the_name(cast: Cast) -> None:
     known = services.create_person(
         municipality=cast.municipality_a, family_name="Jansen", bsn=VALID_BSN, by=cast.case_manager

@@ -15,19 +15,25 @@ can prefilter on it. The key is deterministic, and versioned by `NAME_KEY_VERSIO
 algorithm changes, raise the version and recompute every stored key, or old and new keys will
 silently stop matching. `similarity()` and `match_score()` then compare the candidates closely.
 
-Known limits: names in a non-Latin script other than Cyrillic give no key; Somali orthography
-(c for the ayn, x for a h: "Maxamed Cabdi") is read as Latin spelling; a given name that equals a
-prefix (Ben) is taken for the prefix when other name parts follow.
+Somali names are often written in the Somali Latin orthography, where c is the ayn and x a
+throaty h: "Maxamed Cabdi" is "Mohamed Abdi". A word with a c or an x therefore gets a second
+reading, with the c dropped and the x read as h, beside its ordinary one; both keys are stored and
+searched, and the closer reading scores. A name such as "Carla" gains a reading ("arla") that
+rarely matches anything; the professional still decides.
+
+Known limits: names in a non-Latin script other than Cyrillic give no key; a given name that
+equals a prefix (Ben) is taken for the prefix when other name parts follow.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-NAME_KEY_VERSION = 1
+NAME_KEY_VERSION = 2  # 2: Somali readings of words with a c or an x
 
 # A candidate at or above this score is shown to the professional; calibrated in the tests.
 CANDIDATE_THRESHOLD = 0.75
@@ -96,6 +102,7 @@ _UNITS = {
     "x": "ks",
 }  # fmt: skip
 _LONGEST_UNIT = max(len(unit) for unit in _UNITS)
+_SOMALI_AYN = re.compile("c(?![hk])")
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +120,8 @@ class _Part:
 
     core: _Forms
     full: _Forms
+    # The Somali readings of core and full (see the module's docstring), when they differ.
+    somali: tuple[_Forms, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,14 +204,37 @@ def _parts(name: str) -> tuple[_Part, ...]:
         if word[:2] in GLUED_ARTICLES and len(word) - 2 >= GLUED_MIN_REST:
             core = word[2:]
         full = "".join(prefixes) + word
-        parts.append(_Part(core=_forms(core), full=_forms(full)))
+        somali = tuple(
+            _forms(reading)
+            for reading in dict.fromkeys(_somali_reading(w) for w in (core, full))
+            if reading
+        )
+        parts.append(_Part(core=_forms(core), full=_forms(full), somali=somali))
         prefixes = []
     return tuple(parts)
 
 
+def _somali_reading(word: str) -> str:
+    """Return a word as Somali orthography reads it (c the ayn, x an h), or "" if the same.
+
+    "ch" and "ck" are not Somali spelling, so their c is kept.
+    """
+    if "c" not in word and "x" not in word:
+        return ""
+    reading = _SOMALI_AYN.sub("", word.replace("x", "h"))
+    return reading if reading and reading != word else ""
+
+
 def name_tokens(name: str) -> list[str]:
-    """Return the phonetic key of each name part, without prefixes and duplicates."""
-    return list(dict.fromkeys(part.core.key for part in _parts(name)))
+    """Return the phonetic key of each name part, without prefixes and duplicates.
+
+    A part with a Somali reading gives that reading's key too, right after its own.
+    """
+    keys: list[str] = []
+    for part in _parts(name):
+        keys.append(part.core.key)
+        keys.extend(form.key for form in part.somali[:1])  # the reading of the core
+    return list(dict.fromkeys(keys))
 
 
 def name_key(name: str) -> str:
@@ -268,7 +300,15 @@ def _part_similarity(x: _Part, y: _Part) -> float:
     """Score two name parts, with and without their prefixes (Ben Ali against Benali)."""
     forms_x = {x.core, x.full}
     forms_y = {y.core, y.full}
-    return max(_forms_similarity(fx, fy) for fx in forms_x for fy in forms_y)
+    score = max(_forms_similarity(fx, fy) for fx in forms_x for fy in forms_y)
+    if x.somali or y.somali:  # a match through a reading is never an equal spelling
+        read = max(
+            _forms_similarity(fx, fy)
+            for fx in forms_x.union(x.somali)
+            for fy in forms_y.union(y.somali)
+        )
+        score = max(score, min(read, SAME_SOUND))
+    return score
 
 
 def _compare(a: str, b: str) -> _Comparison:
