@@ -2,8 +2,11 @@
 
 Run by test_concurrency with DATABASE_URL pointing at a database shared by several processes.
   append WORKER COUNT START   wait until the epoch time START, then append COUNT records, two
-                              per transaction, with a rolled-back append between them; every
-                              other transaction appends at its end (appended_at_end)
+                              at a time: in a transaction with a rolled-back append between
+                              them (appended where written, or at its end as a view does), or
+                              each on its own outside a transaction, in turn
+  alone                       append records outside a transaction with a right, a stale and a
+                              wrong guess of the head; print the statements each took, as JSON
   check                       run `samenspel audit verify`, then print its output and
                               [seq, worker, n] of every record as JSON
 """
@@ -37,11 +40,21 @@ def main(argv: list[str]) -> None:
         worker, count, start = int(argv[1]), int(argv[2]), float(argv[3])
         time.sleep(max(0.0, start - time.time()))
         for n in range(0, count, 2):
+            if n % 6 == 4:
+                # Each on its own, outside a transaction (a command, a task): on PostgreSQL in
+                # one round trip when this process's guess of the head still holds, which the
+                # other processes keep spoiling.
+                for m in range(n, min(n + 2, count)):
+                    audit.record(
+                        Event.PAGE_VIEWED, by=None, purpose=Purpose.SYSTEM, worker=worker, n=m
+                    )
+                time.sleep(0.01)
+                continue
             # Two kept records per transaction, with a rolled-back savepoint between them that
             # appended one more: the second kept record must link to the first, not to the
             # discarded one (the connection's knowledge of the head goes with the savepoint).
             # Every other transaction appends its records at its end, as a view does.
-            at_end = appended_at_end() if n % 4 == 2 else contextlib.nullcontext()
+            at_end = appended_at_end() if n % 6 == 2 else contextlib.nullcontext()
             with transaction.atomic(), at_end:
                 audit.record(Event.PAGE_VIEWED, by=None, purpose=Purpose.SYSTEM, worker=worker, n=n)
                 try:
@@ -57,6 +70,8 @@ def main(argv: list[str]) -> None:
             # Requests leave gaps between appends. Without them one SQLite writer retakes the
             # lock at once while the others back off, and the processes barely interleave.
             time.sleep(0.01)
+    elif argv[0] == "alone":
+        sys.stdout.write(json.dumps(_alone()))
     elif argv[0] == "check":
         out = io.StringIO()
         call_command("audit", "verify", stdout=out, stderr=io.StringIO())
@@ -65,6 +80,46 @@ def main(argv: list[str]) -> None:
         sys.stdout.write(json.dumps({"verify": out.getvalue(), "records": records}))
     else:
         raise SystemExit(f"unknown action {argv[0]!r}")
+
+
+def _alone() -> dict[str, object]:
+    """Append outside a transaction with a right, a stale and a wrong guess of the head."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from samenspel import audit
+    from samenspel.audit import services
+    from samenspel.audit.events import Event, Purpose
+
+    def append(n: int) -> tuple[object, list[str]]:
+        with CaptureQueriesContext(connection) as queries:
+            row = audit.record(Event.PAGE_VIEWED, by=None, purpose=Purpose.SYSTEM, n=n)
+        return row, [q["sql"].split()[0].upper() for q in queries]
+
+    first, first_sql = append(0)  # no guess yet: the usual way, which leaves one
+    second, second_sql = append(1)
+    third, third_sql = append(2)
+    # Stale: another writer appended after this connection's last record (here: the guess is
+    # set back to the first record, as if the second and third came from elsewhere).
+    setattr(connection, services._COMMITTED_ATTRIBUTE, (first.seq, first.hash))  # type: ignore[attr-defined]
+    fourth, stale_sql = append(3)
+    # Wrong: a record that does not exist at all.
+    setattr(connection, services._COMMITTED_ATTRIBUTE, (10_000, "f" * 64))
+    fifth, wrong_sql = append(4)
+    sixth, after_sql = append(5)
+    rows = [first, second, third, fourth, fifth, sixth]
+    return {
+        "seqs": [r.seq for r in rows],  # type: ignore[attr-defined]
+        "pks_set": all(r.pk is not None for r in rows),  # type: ignore[attr-defined]
+        "sql": {
+            "first": first_sql,
+            "second": second_sql,
+            "third": third_sql,
+            "stale": stale_sql,
+            "wrong": wrong_sql,
+            "after": after_sql,
+        },
+    }
 
 
 if __name__ == "__main__":

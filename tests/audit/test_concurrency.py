@@ -126,3 +126,24 @@ def test_processes_appending_to_postgresql_keep_one_chain(
     tmp_path: Path, scratch_postgres_url: str
 ) -> None:
     append_concurrently_and_verify(environment(tmp_path, scratch_postgres_url))
+
+
+@pytest.mark.postgres
+def test_a_record_alone_takes_one_round_trip_and_a_spoilt_guess_falls_back(
+    tmp_path: Path, scratch_postgres_url: str
+) -> None:
+    # Outside a transaction a record commits on its own. On PostgreSQL the connection guesses
+    # the head from its last record and the database checks the guess in the same message.
+    env = environment(tmp_path, scratch_postgres_url)
+    run(env, "-m", "samenspel", "migrate", "audit", "--verbosity", "0")
+    result = json.loads(run(env, "-m", "tests.audit.appender", "alone").stdout)
+    assert result["seqs"] == [1, 2, 3, 4, 5, 6] and result["pks_set"]
+    sql = result["sql"]
+    # Without a guess: four round trips, the lock and the head in one call.
+    assert sql["first"] == ["BEGIN", "SELECT", "INSERT", "COMMIT"]
+    # With a right guess: the lock and the checked INSERT as one message.
+    assert sql["second"] == sql["third"] == sql["after"] == ["SELECT"]
+    # With a stale or a wrong guess: that message inserts nothing, then the usual way.
+    assert sql["stale"] == sql["wrong"] == ["SELECT", "BEGIN", "SELECT", "INSERT", "COMMIT"]
+    checked = json.loads(run(env, "-m", "tests.audit.appender", "check").stdout)
+    assert checked["verify"].startswith("OK origin=samenspel size=6 "), checked["verify"]

@@ -106,10 +106,15 @@ def record(
         conn.on_commit(marker)
         batch.rows.append((marker, row))
         return row
+    alone = not conn.in_atomic_block and conn.get_autocommit()
+    if alone and _append_alone(conn, row):
+        return row
     # No savepoint of its own: a failed append must fail the caller's whole transaction, and
     # it saves two round trips per record.
     with transaction.atomic(savepoint=False):
         _append(conn, [row])
+    if alone:  # committed now
+        setattr(conn, _COMMITTED_ATTRIBUTE, (row.seq, row.hash))
     return row
 
 
@@ -230,6 +235,64 @@ def forget_head() -> None:
     tests that act as the database owner and tamper with the chain.
     """
     setattr(connections[DEFAULT_DB_ALIAS], _HEAD_ATTRIBUTE, None)
+    setattr(connections[DEFAULT_DB_ALIAS], _COMMITTED_ATTRIBUTE, None)
+
+
+# A record appended outside a transaction (a command, a task) commits on its own. On PostgreSQL
+# it then takes one round trip instead of four (BEGIN, lock and head, INSERT, COMMIT): the
+# connection remembers the last record it committed, links the new record to that guess, and
+# sends the lock and an INSERT that inserts only if the guess is still the head, as one message.
+# In autocommit mode PostgreSQL runs one message as one transaction, so the lock is held for the
+# INSERT, whose snapshot comes after the lock. The database checks the guess, so a wrong one
+# (another process appended since) costs one round trip and inserts nothing; then the record is
+# appended as any other.
+_COMMITTED_ATTRIBUTE = "samenspel_audit_committed"
+_ALONE_SQL_ATTRIBUTE = "samenspel_audit_alone_sql"
+
+
+def _append_alone(conn: BaseDatabaseWrapper, row: AuditEvent) -> bool:
+    """Append `row` in its own transaction in one round trip, if this connection's guess holds."""
+    guess = getattr(conn, _COMMITTED_ATTRIBUTE, None)
+    if conn.vendor != "postgresql" or guess is None:
+        return False
+    seq, prev_hash = guess
+    row.seq, row.prev_hash = seq + 1, prev_hash
+    row.hash = chain.link_hash(prev_hash, fields_of(row))
+    sql = getattr(conn, _ALONE_SQL_ATTRIBUTE, None)
+    if sql is None:
+        quote = conn.ops.quote_name
+        sql = (
+            f"SELECT pg_advisory_xact_lock({ADVISORY_LOCK_KEY}); "  # noqa: S608 - names, %s only
+            f"INSERT INTO {quote(_TABLE)} ({_columns(conn)})"
+            f" SELECT {', '.join(['%s'] * len(_FIELDS))}"
+            f" WHERE EXISTS (SELECT 1 FROM ({_head_sql(conn)}) AS head"
+            f" WHERE head.{quote('seq')} = %s AND head.{quote('hash')} = %s)"
+            f" RETURNING {quote(_PK)}"
+        )
+        setattr(conn, _ALONE_SQL_ATTRIBUTE, sql)
+    values = _values(conn, [row])
+    with conn.cursor() as cursor:
+        # Several statements in one call need the parameters bound on the client, as Django's
+        # psycopg backend does unless told otherwise (OPTIONS server_side_binding).
+        if not _binds_on_client(cursor):
+            return False
+        cursor.execute(sql, [*values, seq, prev_hash])
+        cursor.nextset()
+        found = cursor.fetchone()
+    if found is None:
+        setattr(conn, _COMMITTED_ATTRIBUTE, None)
+        return False
+    row.pk = found[0]
+    row._state.adding = False
+    row._state.db = conn.alias
+    setattr(conn, _COMMITTED_ATTRIBUTE, (row.seq, row.hash))
+    return True
+
+
+def _binds_on_client(cursor: Any) -> bool:
+    import psycopg
+
+    return isinstance(getattr(cursor, "cursor", None), psycopg.ClientCursor)
 
 
 def _lock_and_read_head(conn: BaseDatabaseWrapper) -> tuple[int, str] | None:
@@ -239,11 +302,7 @@ def _lock_and_read_head(conn: BaseDatabaseWrapper) -> tuple[int, str] | None:
     call; in READ COMMITTED the second statement sees every append committed before the lock
     was granted. SQLite: writers hold the database's write lock (BEGIN IMMEDIATE).
     """
-    quote = conn.ops.quote_name
-    head_sql = (
-        f"SELECT {quote('seq')}, {quote('hash')} FROM {quote(_TABLE)}"  # noqa: S608
-        f" ORDER BY {quote('seq')} DESC LIMIT 1"
-    )
+    head_sql = _head_sql(conn)
     with conn.cursor() as cursor:
         if conn.vendor == "postgresql":
             cursor.execute(f"SELECT pg_advisory_xact_lock({ADVISORY_LOCK_KEY}); {head_sql}")
@@ -258,17 +317,31 @@ def _lock_and_read_head(conn: BaseDatabaseWrapper) -> tuple[int, str] | None:
 _INSERT_CHUNK = 500
 
 
+def _head_sql(conn: BaseDatabaseWrapper) -> str:
+    quote = conn.ops.quote_name
+    return (
+        f"SELECT {quote('seq')}, {quote('hash')} FROM {quote(_TABLE)}"  # noqa: S608
+        f" ORDER BY {quote('seq')} DESC LIMIT 1"
+    )
+
+
+def _columns(conn: BaseDatabaseWrapper) -> str:
+    return ", ".join(conn.ops.quote_name(column) for column in _COLUMNS)
+
+
+def _values(conn: BaseDatabaseWrapper, rows: list[AuditEvent]) -> list[Any]:
+    return [f.get_db_prep_save(f.pre_save(row, add=True), conn) for row in rows for f in _FIELDS]
+
+
 def _insert(conn: BaseDatabaseWrapper, rows: list[AuditEvent]) -> None:
     quote = conn.ops.quote_name
-    columns = ", ".join(quote(column) for column in _COLUMNS)
     one = "(" + ", ".join(["%s"] * len(_FIELDS)) + ")"
-    values = [f.get_db_prep_save(f.pre_save(row, add=True), conn) for row in rows for f in _FIELDS]
     with conn.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {quote(_TABLE)} ({columns}) VALUES "  # noqa: S608
+            f"INSERT INTO {quote(_TABLE)} ({_columns(conn)}) VALUES "  # noqa: S608
             + ", ".join([one] * len(rows))
             + f" RETURNING {quote('seq')}, {quote(_PK)}",
-            values,
+            _values(conn, rows),
         )
         ids = dict(cursor.fetchall())  # RETURNING promises no order
     for row in rows:
