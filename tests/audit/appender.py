@@ -96,29 +96,31 @@ def _alone() -> dict[str, object]:
             row = audit.record(Event.PAGE_VIEWED, by=None, purpose=Purpose.SYSTEM, n=n)
         return row, [q["sql"].split()[0].upper() for q in queries]
 
-    first, first_sql = append(0)  # no guess yet: the usual way, which leaves one
-    second, second_sql = append(1)
-    third, third_sql = append(2)
+    steps: dict[str, list[str]] = {}
+    rows = []
+
+    def step(name: str) -> None:
+        row, sql = append(len(rows))
+        rows.append(row)
+        steps[name] = sql
+
+    step("first")  # no guess yet: the usual way, which leaves one
+    step("second")
+    step("third")
     # Stale: another writer appended after this connection's last record (here: the guess is
     # set back to the first record, as if the second and third came from elsewhere).
-    setattr(connection, services._COMMITTED_ATTRIBUTE, (first.seq, first.hash))  # type: ignore[attr-defined]
-    fourth, stale_sql = append(3)
+    setattr(connection, services._COMMITTED_ATTRIBUTE, (rows[0].seq, rows[0].hash))  # type: ignore[attr-defined]
+    step("stale")
+    step("backing_off_1")  # after a spoilt guess: the usual way for two records
+    step("backing_off_2")
+    step("guessing_again")
     # Wrong: a record that does not exist at all.
     setattr(connection, services._COMMITTED_ATTRIBUTE, (10_000, "f" * 64))
-    fifth, wrong_sql = append(4)
-    sixth, after_sql = append(5)
-    rows = [first, second, third, fourth, fifth, sixth]
+    step("wrong")
     return {
         "seqs": [r.seq for r in rows],  # type: ignore[attr-defined]
         "pks_set": all(r.pk is not None for r in rows),  # type: ignore[attr-defined]
-        "sql": {
-            "first": first_sql,
-            "second": second_sql,
-            "third": third_sql,
-            "stale": stale_sql,
-            "wrong": wrong_sql,
-            "after": after_sql,
-        },
+        "sql": steps,
     }
 
 

@@ -137,13 +137,16 @@ def test_a_record_alone_takes_one_round_trip_and_a_spoilt_guess_falls_back(
     env = environment(tmp_path, scratch_postgres_url)
     run(env, "-m", "samenspel", "migrate", "audit", "--verbosity", "0")
     result = json.loads(run(env, "-m", "tests.audit.appender", "alone").stdout)
-    assert result["seqs"] == [1, 2, 3, 4, 5, 6] and result["pks_set"]
+    assert result["seqs"] == [1, 2, 3, 4, 5, 6, 7, 8] and result["pks_set"]
     sql = result["sql"]
-    # Without a guess: four round trips, the lock and the head in one call.
-    assert sql["first"] == ["BEGIN", "SELECT", "INSERT", "COMMIT"]
-    # With a right guess: the lock and the checked INSERT as one message.
-    assert sql["second"] == sql["third"] == sql["after"] == ["SELECT"]
-    # With a stale or a wrong guess: that message inserts nothing, then the usual way.
-    assert sql["stale"] == sql["wrong"] == ["SELECT", "BEGIN", "SELECT", "INSERT", "COMMIT"]
+    usual = ["BEGIN", "SELECT", "INSERT", "COMMIT"]  # the lock and the head in one call
+    one = ["SELECT"]  # the lock and the checked INSERT as one message
+    assert sql["first"] == usual  # no guess yet
+    assert sql["second"] == sql["third"] == one
+    # A stale or a wrong guess inserts nothing, then the usual way; after a spoilt guess the
+    # connection appends the usual way for a while before it guesses again.
+    assert sql["stale"] == sql["wrong"] == ["SELECT", *usual]
+    assert sql["backing_off_1"] == sql["backing_off_2"] == usual
+    assert sql["guessing_again"] == one
     checked = json.loads(run(env, "-m", "tests.audit.appender", "check").stdout)
-    assert checked["verify"].startswith("OK origin=samenspel size=6 "), checked["verify"]
+    assert checked["verify"].startswith("OK origin=samenspel size=8 "), checked["verify"]

@@ -240,14 +240,18 @@ def forget_head() -> None:
 
 # A record appended outside a transaction (a command, a task) commits on its own. On PostgreSQL
 # it then takes one round trip instead of four (BEGIN, lock and head, INSERT, COMMIT): the
-# connection remembers the last record it committed, links the new record to that guess, and
-# sends the lock and an INSERT that inserts only if the guess is still the head, as one message.
-# In autocommit mode PostgreSQL runs one message as one transaction, so the lock is held for the
-# INSERT, whose snapshot comes after the lock. The database checks the guess, so a wrong one
-# (another process appended since) costs one round trip and inserts nothing; then the record is
-# appended as any other.
+# connection guesses the head (the last record it appended), links the new record to that
+# guess, and sends the lock and an INSERT that inserts only if the guess is still the head, as
+# one message. In autocommit mode PostgreSQL runs one message as one transaction, so the lock is
+# held for the INSERT, whose snapshot comes after the lock. The database checks the guess: a
+# spoilt one (another process appended since) inserts nothing, and the record is appended the
+# usual way. Where other processes keep appending, guesses keep failing and each failure costs
+# a round trip, so after one the connection appends the usual way for a while (2, 4, ... up to
+# 64 records) before it guesses again.
 _COMMITTED_ATTRIBUTE = "samenspel_audit_committed"
 _ALONE_SQL_ATTRIBUTE = "samenspel_audit_alone_sql"
+_BACKOFF_ATTRIBUTE = "samenspel_audit_backoff"  # (records left to skip, current back-off)
+_BACKOFF_MAX = 64
 
 
 def _append_alone(conn: BaseDatabaseWrapper, row: AuditEvent) -> bool:
@@ -255,9 +259,10 @@ def _append_alone(conn: BaseDatabaseWrapper, row: AuditEvent) -> bool:
     guess = getattr(conn, _COMMITTED_ATTRIBUTE, None)
     if conn.vendor != "postgresql" or guess is None:
         return False
-    seq, prev_hash = guess
-    row.seq, row.prev_hash = seq + 1, prev_hash
-    row.hash = chain.link_hash(prev_hash, fields_of(row))
+    left, backoff = getattr(conn, _BACKOFF_ATTRIBUTE, None) or (0, 0)
+    if left:
+        setattr(conn, _BACKOFF_ATTRIBUTE, (left - 1, backoff))
+        return False
     sql = getattr(conn, _ALONE_SQL_ATTRIBUTE, None)
     if sql is None:
         quote = conn.ops.quote_name
@@ -270,18 +275,23 @@ def _append_alone(conn: BaseDatabaseWrapper, row: AuditEvent) -> bool:
             f" RETURNING {quote(_PK)}"
         )
         setattr(conn, _ALONE_SQL_ATTRIBUTE, sql)
-    values = _values(conn, [row])
+    seq, prev_hash = guess
+    row.seq, row.prev_hash = seq + 1, prev_hash
+    row.hash = chain.link_hash(prev_hash, fields_of(row))
     with conn.cursor() as cursor:
         # Several statements in one call need the parameters bound on the client, as Django's
         # psycopg backend does unless told otherwise (OPTIONS server_side_binding).
         if not _binds_on_client(cursor):
             return False
-        cursor.execute(sql, [*values, seq, prev_hash])
+        cursor.execute(sql, [*_values(conn, [row]), seq, prev_hash])
         cursor.nextset()
         found = cursor.fetchone()
     if found is None:
+        backoff = min(max(2, backoff * 2), _BACKOFF_MAX)
+        setattr(conn, _BACKOFF_ATTRIBUTE, (backoff, backoff))
         setattr(conn, _COMMITTED_ATTRIBUTE, None)
         return False
+    setattr(conn, _BACKOFF_ATTRIBUTE, None)
     row.pk = found[0]
     row._state.adding = False
     row._state.db = conn.alias
