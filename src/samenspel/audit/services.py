@@ -247,7 +247,7 @@ def forget_head() -> None:
 # spoilt one (another process appended since) inserts nothing, and the record is appended the
 # usual way. Where other processes keep appending, guesses keep failing and each failure costs
 # a round trip, so after one the connection appends the usual way for a while (2, 4, ... up to
-# 64 records) before it guesses again.
+# 64 records) before it guesses again; each guess that holds halves that while.
 _COMMITTED_ATTRIBUTE = "samenspel_audit_committed"
 _ALONE_SQL_ATTRIBUTE = "samenspel_audit_alone_sql"
 _BACKOFF_ATTRIBUTE = "samenspel_audit_backoff"  # (records left to skip, current back-off)
@@ -291,7 +291,7 @@ def _append_alone(conn: BaseDatabaseWrapper, row: AuditEvent) -> bool:
         setattr(conn, _BACKOFF_ATTRIBUTE, (backoff, backoff))
         setattr(conn, _COMMITTED_ATTRIBUTE, None)
         return False
-    setattr(conn, _BACKOFF_ATTRIBUTE, None)
+    setattr(conn, _BACKOFF_ATTRIBUTE, (0, backoff // 2))
     row.pk = found[0]
     row._state.adding = False
     row._state.db = conn.alias
