@@ -275,14 +275,14 @@ def _append_alone(conn: BaseDatabaseWrapper, row: AuditEvent) -> bool:
             f" RETURNING {quote(_PK)}"
         )
         setattr(conn, _ALONE_SQL_ATTRIBUTE, sql)
-    seq, prev_hash = guess
-    row.seq, row.prev_hash = seq + 1, prev_hash
-    row.hash = chain.link_hash(prev_hash, fields_of(row))
     with conn.cursor() as cursor:
         # Several statements in one call need the parameters bound on the client, as Django's
         # psycopg backend does unless told otherwise (OPTIONS server_side_binding).
         if not _binds_on_client(cursor):
             return False
+        seq, prev_hash = guess
+        row.seq, row.prev_hash = seq + 1, prev_hash
+        row.hash = chain.link_hash(prev_hash, fields_of(row))
         cursor.execute(sql, [*_values(conn, [row]), seq, prev_hash])
         cursor.nextset()
         found = cursor.fetchone()
