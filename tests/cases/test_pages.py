@@ -465,7 +465,7 @@ def test_the_case_list_pages_with_the_counts_of_its_tabs(
 ) -> None:
     from samenspel.cases import views
 
-    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    monkeypatch.setattr(views.lists, "PAGE_SIZE", 2)
     for name in ("Bakker", "Visser", "Smit"):
         make_case(cast, family_name=name)
     client = client_for(cast.case_manager)

@@ -22,8 +22,8 @@ from hypothesis.extra.django import TestCase
 
 from samenspel.accounts.models import Organisation, OrganisationType, Role, User
 from samenspel.cases import selectors, services
-from samenspel.cases import views as case_views
 from samenspel.cases.models import Case
+from samenspel.cases.views import exports as case_exports
 from samenspel.sharing.policy import Action, Denied, visible
 from samenspel.testing import Cast, force_verified_login, make_case, make_cast, make_user
 from samenspel.testing import publish_framework as publish
@@ -241,7 +241,7 @@ class CasePolicyPropertyTest(TestCase):
                 api: Any = client.get(f"/api/v1/cases/{case.uuid}")
                 # The PDF renderer is swapped for the HTML it is given: the access decision
                 # and the content chosen are the same, without seconds of typesetting.
-                with mock.patch.object(case_views, "render_pdf", lambda html, **_: html.encode()):
+                with mock.patch.object(case_exports, "render_pdf", lambda html, **_: html.encode()):
                     pdf = client.get(f"/casussen/{case.uuid}/casus.pdf")
                 assert page.status_code == (200 if shown else 404), (viewer, case)
                 assert api.status_code == (200 if shown else 404), (viewer, case)

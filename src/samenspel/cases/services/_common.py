@@ -1,0 +1,101 @@
+"""Helpers shared by the case services: access checks, versioned saves, framework lookups."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import F, Model
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from samenspel.accounts.models import Organisation, User
+from samenspel.audit.events import Purpose
+from samenspel.cases.models import Case, CaseStatus, Intervention, Person
+from samenspel.frameworks.models import FrameworkVersion, VersionStatus
+from samenspel.frameworks.selectors import document_of
+from samenspel.lib.errors import StaleEdit
+from samenspel.sharing.policy import Action, Denied, can
+
+PURPOSE = Purpose.CASE_WORK
+
+# The process stages a case runs through (domain.md §2a).
+STAGE_PLAN = "ST-3"  # case consultation and plan (IPA)
+STAGE_EXECUTE = "ST-4"  # the plan is adopted and carried out
+STAGE_CLOSE = "ST-6"
+
+
+def _require(by: User, action: Action, obj: Model) -> None:
+    """Refuse, as a 404, what the access policy does not allow."""
+    if not can(by, action, obj):
+        raise Denied(obj._meta.label_lower, str(getattr(obj, "uuid", obj.pk)), exists=True)
+
+
+def _bump(obj: Case | Intervention | Person, expected_version: int, **changes: Any) -> None:
+    """Save `changes` only if nobody saved since `expected_version`; raise StaleEdit if so."""
+    model = type(obj)
+    updated = model.objects.filter(pk=obj.pk, version=expected_version).update(
+        version=F("version") + 1, **changes
+    )
+    if not updated:
+        current = model.objects.filter(pk=obj.pk).values_list("version", flat=True).first()
+        raise StaleEdit(model._meta.label_lower, current or 0)
+    obj.refresh_from_db()
+
+
+def _reason(reason: str, field: str = "reason") -> str:
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({field: _("Geef een reden op.")})
+    return reason
+
+
+# --- Framework lookups -------------------------------------------------------------------------
+
+
+def _section(version: FrameworkVersion, section: str) -> dict[str, dict[str, Any]]:
+    return {row["id"]: row for row in document_of(version).get(section) or []}
+
+
+def allowed_transitions(version: FrameworkVersion, current: str) -> list[dict[str, Any]]:
+    """Return the framework's transitions out of stage or phase `current`."""
+    return [t for t in document_of(version).get("transitions") or [] if t["from"] == current]
+
+
+def current_framework(on: dt.date | None = None) -> FrameworkVersion:
+    """Return the published framework version in force; new cases run under it."""
+    day = on or timezone.localdate()
+    version = (
+        FrameworkVersion.objects.filter(status=VersionStatus.PUBLISHED, valid_from__lte=day)
+        .exclude(valid_until__lte=day)
+        .order_by("-valid_from", "-published_at")
+        .first()
+    )
+    if version is None:
+        raise ValidationError(
+            _(
+                "Er is geen gepubliceerd kader. "
+                "Vraag de landelijk beheerder om er een te publiceren."
+            )
+        )
+    return version
+
+
+def _not_allowed(version: FrameworkVersion, current: str, allowed: set[str]) -> str:
+    if not allowed:
+        return _("Het kader staat geen overgang toe vanuit %(current)s.") % {"current": current}
+    return _("Het kader staat vanuit %(current)s alleen over naar: %(allowed)s.") % {
+        "current": current,
+        "allowed": ", ".join(sorted(allowed)),
+    }
+
+
+def _check_open(case: Case) -> None:
+    if case.status != CaseStatus.OPEN:
+        raise ValidationError(_("De casus is gesloten. Heropen de casus eerst."))
+
+
+def _new_reference(municipality: Organisation) -> str:
+    return f"PGA-{timezone.localdate().year}-{uuid.uuid4().hex[:6].upper()}"

@@ -1,0 +1,209 @@
+"""Add and change the interventions of a case plan and justify its balance."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from samenspel import audit
+from samenspel.accounts.models import Organisation, OrganisationType, User
+from samenspel.audit.events import Event
+from samenspel.cases.balance import Balance
+from samenspel.cases.models import (
+    JUSTIFICATION_MAX,
+    Case,
+    Consent,
+    Intervention,
+    InterventionStatus,
+)
+from samenspel.cases.services._common import PURPOSE, _bump, _check_open, _require, _section
+from samenspel.sharing.policy import Action
+
+# --- Plan -------------------------------------------------------------------------------------
+
+
+def add_intervention(
+    case: Case,
+    *,
+    measure: str,
+    domain: str,
+    owner: Organisation,
+    goal: str = "",
+    consent: str = "",
+    start_date: dt.date | None = None,
+    end_date: dt.date | None = None,
+    review_date: dt.date | None = None,
+    submission_key: str = "",
+    by: User,
+) -> Intervention:
+    """Add an intervention from the framework catalogue to the case plan.
+
+    A second call with the same non-empty `submission_key` returns the first intervention.
+    """
+    _require(by, Action.EDIT, case)
+    submission_key = submission_key.strip()[:64]
+    if submission_key:
+        existing = Intervention.objects.filter(case=case, submission_key=submission_key).first()
+        if existing is not None:
+            return existing
+    _check_open(case)
+    measures = _section(case.framework_version, "measures")
+    errors: dict[str, str] = {}
+    row = measures.get(measure)
+    if row is None:
+        errors["measure"] = _("Kies een interventie uit het kader.")
+        row = {}
+    elif domain not in (row.get("domains") or []):
+        errors["domain"] = _("Deze interventie is %(domains)s.") % {
+            "domains": _domain_names(row.get("domains") or [])
+        }
+    voluntary = bool((row.get("flags") or {}).get("voluntary"))
+    consent = consent or (Consent.NOT_ASKED if voluntary else Consent.NOT_NEEDED)
+    if consent not in Consent.values:
+        errors["consent"] = _("Kies een waarde uit de lijst.")
+    elif voluntary and consent == Consent.NOT_NEEDED:
+        errors["consent"] = _("Deze interventie is vrijwillig: leg vast of er toestemming is.")
+    elif not voluntary and consent != Consent.NOT_NEEDED:
+        errors["consent"] = _("Deze interventie is niet vrijwillig: toestemming is niet nodig.")
+    if not owner.is_active or owner.type == OrganisationType.AIVD:
+        errors["owner"] = _("Kies een actieve partnerorganisatie als eigenaar.")
+    errors.update(_period_errors(start_date, end_date, review_date))
+    if errors:
+        raise ValidationError(errors)
+    try:
+        with transaction.atomic():
+            intervention = Intervention.objects.create(
+                case=case,
+                measure=measure,
+                name=row["name"],
+                domain=domain,
+                owner=owner,
+                legal_basis=(row.get("legal_basis") or {}).get("text", ""),
+                voluntary=voluntary,
+                consent=consent,
+                goal=goal.strip(),
+                start_date=start_date,
+                end_date=end_date,
+                review_date=review_date,
+                submission_key=submission_key,
+                created_by=by,
+            )
+            Case.objects.filter(pk=case.pk).update(updated_at=timezone.now())
+            audit.record(
+                Event.INTERVENTION_ADDED,
+                by=by,
+                obj=case,
+                purpose=PURPOSE,
+                intervention=str(intervention.uuid),
+                measure=measure,
+                domain=domain,
+            )
+    except IntegrityError:
+        if not submission_key:
+            raise
+        # The same submission raced with itself: the first one won.
+        return Intervention.objects.get(case=case, submission_key=submission_key)
+    return intervention
+
+
+def change_intervention(
+    intervention: Intervention,
+    *,
+    expected_version: int,
+    by: User,
+    **changes: Any,
+) -> Intervention:
+    """Change status, consent, dates, goal or the outcome review of an intervention."""
+    case = intervention.case
+    _require(by, Action.EDIT, case)
+    _check_open(case)
+    allowed = {"status", "consent", "goal", "start_date", "end_date", "review_date", "outcome"}
+    if unknown := set(changes) - allowed:
+        raise ValueError(f"cannot change {sorted(unknown)}")
+    merged = {f: changes.get(f, getattr(intervention, f)) for f in allowed}
+    errors = _period_errors(merged["start_date"], merged["end_date"], merged["review_date"])
+    if merged["status"] not in InterventionStatus.values:
+        errors["status"] = _("Kies een status uit de lijst.")
+    if merged["consent"] not in Consent.values:
+        errors["consent"] = _("Kies een waarde uit de lijst.")
+    elif intervention.voluntary and merged["consent"] == Consent.NOT_NEEDED:
+        errors["consent"] = _("Deze interventie is vrijwillig: leg vast of er toestemming is.")
+    elif not intervention.voluntary and merged["consent"] != Consent.NOT_NEEDED:
+        errors["consent"] = _("Deze interventie is niet vrijwillig: toestemming is niet nodig.")
+    if (
+        intervention.voluntary
+        and merged["status"] == InterventionStatus.RUNNING
+        and merged["consent"] != Consent.GIVEN
+    ):
+        errors["status"] = _("Een vrijwillige interventie loopt alleen met toestemming.")
+    if (
+        merged["status"] in (InterventionStatus.DONE, InterventionStatus.STOPPED)
+        and not str(merged["outcome"]).strip()
+    ):
+        errors["outcome"] = _("Beschrijf de uitkomst voordat u de interventie afsluit.")
+    if errors:
+        raise ValidationError(errors)
+    real = {f: v for f, v in changes.items() if getattr(intervention, f) != v}
+    if not real:
+        return intervention
+    with transaction.atomic():
+        _bump(intervention, expected_version, updated_at=timezone.now(), **real)
+        Case.objects.filter(pk=case.pk).update(updated_at=timezone.now())
+        audit.record(
+            Event.INTERVENTION_CHANGED,
+            by=by,
+            obj=case,
+            purpose=PURPOSE,
+            intervention=str(intervention.uuid),
+            fields=sorted(real),
+        )
+    return intervention
+
+
+def justify_balance(case: Case, *, text: str, expected_version: int, by: User) -> Case:
+    """Record why the plan stays without prevention or care (or clear that reason)."""
+    _require(by, Action.MANAGE, case)
+    if len(text.strip()) > JUSTIFICATION_MAX:
+        raise ValidationError(
+            {"text": _("Gebruik ten hoogste %(max)d tekens.") % {"max": JUSTIFICATION_MAX}}
+        )
+    with transaction.atomic():
+        _bump(case, expected_version, balance_justification=text.strip())
+        audit.record(
+            Event.PLAN_BALANCE_JUSTIFIED, by=by, obj=case, purpose=PURPOSE, cleared=not text.strip()
+        )
+    return case
+
+
+def _period_errors(
+    start: dt.date | None, end: dt.date | None, review: dt.date | None
+) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if start and end and end < start:
+        errors["end_date"] = _("Het einde ligt vóór de start.")
+    if start and review and review < start:
+        errors["review_date"] = _("De evaluatie ligt vóór de start.")
+    return errors
+
+
+def _domain_names(domains: list[str]) -> str:
+    from samenspel.cases.models import InterventionDomain
+
+    labels = dict(InterventionDomain.choices)
+    return _(" of ").join(str(labels.get(d, d)) for d in domains)
+
+
+def _balance_message(balance: Balance) -> str:
+    if balance.repression_only:
+        return _(
+            "Het plan bestaat alleen uit repressie. Voeg preventie of zorg toe, of leg vast "
+            "waarom dat niet kan."
+        )
+    return _(
+        "Het plan heeft geen preventie of zorg. Voeg die toe, of leg vast waarom dat niet kan."
+    )

@@ -1,0 +1,210 @@
+"""Warm transfer of a case to another municipality."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from samenspel import audit
+from samenspel.accounts.models import Organisation, OrganisationType, Role, User
+from samenspel.audit.events import Event
+from samenspel.cases.models import (
+    Case,
+    CaseMember,
+    CaseStatus,
+    CaseTransition,
+    Dimension,
+    Person,
+    Transfer,
+    TransferStatus,
+)
+from samenspel.cases.services._common import PURPOSE, _new_reference, _reason, _require
+from samenspel.cases.services.persons import _insert_person
+from samenspel.intake.models import Signal
+from samenspel.sharing.policy import Action
+
+# --- Warm transfer ---------------------------------------------------------------------------
+
+
+def request_transfer(
+    case: Case, *, to_municipality: Organisation | None, reason: str, by: User
+) -> Transfer:
+    """Ask another municipality to take over the case of a person who moved there."""
+    _require(by, Action.MANAGE, case)
+    errors: dict[str, str] = {}
+    if (
+        to_municipality is None
+        or to_municipality.type != OrganisationType.MUNICIPALITY
+        or not to_municipality.is_active
+    ):
+        errors["to_municipality"] = _("Kies een gemeente uit de lijst.")
+    elif to_municipality.pk == case.municipality_id:
+        errors["to_municipality"] = _("De casus hoort al bij deze gemeente. Kies een andere.")
+    if not reason.strip():
+        errors["reason"] = _("Geef een reden op.")
+    if case.status == CaseStatus.CLOSED:
+        errors["to_municipality"] = _("Een gesloten casus wordt niet overgedragen.")
+    if errors:
+        raise ValidationError(errors)
+    if to_municipality is None:  # for the type checker: refused above
+        raise ValidationError(errors)
+    pending = Transfer.objects.filter(case=case, status=TransferStatus.REQUESTED).first()
+    if pending is not None:
+        if pending.to_municipality_id == to_municipality.pk:
+            return pending  # a double submit
+        raise ValidationError(
+            {"to_municipality": _("Er loopt al een overdracht. Trek die eerst in.")}
+        )
+    with transaction.atomic():
+        transfer = Transfer.objects.create(
+            case=case,
+            case_reference=case.reference,
+            from_municipality_id=case.municipality_id,
+            to_municipality=to_municipality,
+            reason=reason.strip(),
+            requested_by=by,
+        )
+        audit.record(
+            Event.TRANSFER_REQUESTED,
+            by=by,
+            obj=case,
+            purpose=PURPOSE,
+            transfer=str(transfer.uuid),
+            to=str(to_municipality.uuid),
+        )
+    return transfer
+
+
+def _decide(transfer: Transfer, by: User) -> None:
+    _require(by, Action.MANAGE, transfer)
+    if transfer.status != TransferStatus.REQUESTED:
+        raise ValidationError(_("Over deze overdracht is al beslist."))
+
+
+def accept_transfer(transfer: Transfer, *, case_director: User, reason: str = "", by: User) -> Case:
+    """Take over the case: it moves with its history; the sender keeps only the transfer stub.
+
+    The person is registered again in the receiving municipality, or, when it knows the
+    person's BSN already, the case joins that person. The sending municipality's team leaves
+    the case; the receiving case director forms a new one.
+    """
+    _decide(transfer, by)
+    target = transfer.to_municipality
+    if not (
+        case_director.is_active
+        and case_director.organisation_id == target.pk
+        and case_director.has_role(Role.CASE_DIRECTOR)
+    ):
+        raise ValidationError(
+            {
+                "case_director": _("Kies een casusregisseur van de gemeente %(name)s.")
+                % {"name": target.name}
+            }
+        )
+    now = timezone.now()
+    with transaction.atomic():
+        case = Case.objects.select_for_update().get(pk=transfer.case_id)
+        old_person = case.person
+        # A BSN names one person: when the receiving municipality knows it already, the case
+        # joins that record instead of a second one for the same person.
+        known = (
+            Person.objects.filter(municipality=target, bsn=old_person.bsn).first()
+            if old_person.bsn
+            else None
+        )
+        person = known or _insert_person(
+            municipality=target,
+            family_name=old_person.family_name,
+            given_names=old_person.given_names,
+            birth_date=old_person.birth_date,
+            bsn=old_person.bsn,
+            address=old_person.address,
+        )
+        source = case.municipality
+        Case.objects.filter(pk=case.pk).update(
+            municipality=target,
+            person=person,
+            case_director=case_director,
+            reference=_new_reference(target),
+            version=F("version") + 1,
+            updated_at=now,
+        )
+        CaseMember.objects.filter(case=case, removed_at__isnull=True).update(
+            removed_at=now, removed_by=by
+        )
+        CaseMember.objects.create(
+            case=case,
+            user=case_director,
+            organisation=target,
+            task=_("casusregisseur"),
+            added_by=by,
+        )
+        CaseTransition.objects.create(
+            case=case,
+            dimension=Dimension.MUNICIPALITY,
+            from_value=source.name,
+            to_value=target.name,
+            reason=transfer.reason,
+            by=by,
+        )
+        Transfer.objects.filter(pk=transfer.pk).update(
+            status=TransferStatus.ACCEPTED,
+            decided_by=by,
+            decided_at=now,
+            decision_reason=reason.strip(),
+        )
+        # The signals behind the case move with it; the sender keeps only the transfer stub.
+        Signal.objects.filter(case_id=case.pk).update(municipality=target, person=person)
+        if not old_person.cases.exists() and not old_person.signals.exists():
+            old_person.delete()
+        case.refresh_from_db()
+        audit.record(
+            Event.TRANSFER_ACCEPTED,
+            by=by,
+            obj=case,
+            purpose=PURPOSE,
+            transfer=str(transfer.uuid),
+            source=str(source.uuid),
+            person=str(person.uuid),
+            person_known=known is not None,
+        )
+    return case
+
+
+def decline_transfer(transfer: Transfer, *, reason: str, by: User) -> Transfer:
+    """Decline a transfer, with the reason; the case stays with the sender."""
+    _decide(transfer, by)
+    reason = _reason(reason)
+    with transaction.atomic():
+        Transfer.objects.filter(pk=transfer.pk).update(
+            status=TransferStatus.DECLINED,
+            decided_by=by,
+            decided_at=timezone.now(),
+            decision_reason=reason,
+        )
+        transfer.refresh_from_db()
+        audit.record(
+            Event.TRANSFER_DECLINED,
+            by=by,
+            obj=transfer,
+            purpose=PURPOSE,
+            case=str(transfer.case.uuid),
+        )
+    return transfer
+
+
+def cancel_transfer(transfer: Transfer, *, by: User) -> Transfer:
+    """Withdraw a transfer request that is not yet decided."""
+    _require(by, Action.MANAGE, transfer.case)
+    if transfer.status != TransferStatus.REQUESTED:
+        raise ValidationError(_("Over deze overdracht is al beslist."))
+    with transaction.atomic():
+        Transfer.objects.filter(pk=transfer.pk).update(
+            status=TransferStatus.CANCELLED, decided_by=by, decided_at=timezone.now()
+        )
+        transfer.refresh_from_db()
+        audit.record(Event.TRANSFER_CANCELLED, by=by, obj=transfer, purpose=PURPOSE)
+    return transfer
