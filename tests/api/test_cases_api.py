@@ -66,7 +66,7 @@ def test_police_officer_on_the_team_reads_but_does_not_steer(cast: Cast) -> None
         {"to": "PH-2", "reason": "x"},
         HTTP_IF_MATCH=f'"{case.version}"',
     )
-    assert moved.status_code == 404
+    assert moved.status_code == 403  # the officer sees the case: forbidden, not unknown
     case.refresh_from_db()
     assert case.phase == "PH-1"
 
@@ -352,7 +352,7 @@ def test_a_repression_only_plan_moves_to_execution_after_a_justification(cast: C
             content_type="application/json",
             HTTP_IF_MATCH=f'"{case.version}"',
         ).status_code
-        == 404
+        == 403
     )
     done = put({"text": "Zorg is geweigerd; de familie werkt niet mee."}, case.version)
     assert done.status_code == 200, done.content

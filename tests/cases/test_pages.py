@@ -182,13 +182,41 @@ def test_the_route_list_covers_every_case_route(cast: Cast) -> None:
     assert names == covered
 
 
-def test_a_team_member_only_reading_gets_404_on_the_manage_routes(cast: Cast) -> None:
+def test_a_team_member_only_reading_gets_403_on_the_manage_routes(cast: Cast) -> None:
+    # The officer sees the case, so a refusal is a 403 (not a 404 that would hide it).
     case = make_case(cast, team=(cast.police_officer,))
     client = client_for(cast.police_officer)
-    for name in ("stage", "phase", "tracks", "team", "close", "reopen", "transfer_request"):
-        assert client.get(reverse(f"cases:{name}", args=[case.uuid])).status_code == 404, name
+    for name in ("stage", "phase", "tracks", "close", "reopen", "transfer_request"):
+        assert client.get(reverse(f"cases:{name}", args=[case.uuid])).status_code == 403, name
+        assert client.post(reverse(f"cases:{name}", args=[case.uuid])).status_code == 403, name
+    # The team page is read by the whole team; only who manages the case changes it.
+    team = client.get(reverse("cases:team", args=[case.uuid]))
+    assert team.status_code == 200
+    assert "Teamlid toevoegen" not in text(team)
+    assert "uit het team halen" not in text(team)
+    added = client.post(
+        reverse("cases:team", args=[case.uuid]), {"user": str(cast.care_worker.uuid)}
+    )
+    assert added.status_code == 403
+    assert not case.members.filter(user=cast.care_worker).exists()
     # The team works on the plan together (Action.EDIT).
     assert client.get(reverse("cases:plan", args=[case.uuid])).status_code == 200
+
+
+def test_the_mayor_reads_the_plan_and_team_pages_but_does_not_change_them(cast: Cast) -> None:
+    case = make_case(cast)
+    services.add_intervention(
+        case, measure="I-01", domain="prevention", owner=cast.municipality_a, by=cast.case_manager
+    )
+    mayor = client_for(cast.mayor)
+    plan = mayor.get(reverse("cases:plan", args=[case.uuid]))
+    assert plan.status_code == 200
+    assert "I-01" in text(plan)
+    assert "Interventie toevoegen" not in text(plan)
+    team = mayor.get(reverse("cases:team", args=[case.uuid]))
+    assert team.status_code == 200
+    assert cast.case_manager.full_name in text(team)
+    assert "Teamlid toevoegen" not in text(team)
 
 
 def test_a_removed_member_gets_404_at_once(cast: Cast) -> None:
@@ -515,8 +543,9 @@ def test_a_stale_close_or_tracks_change_shows_the_conflict_and_saves_nothing(cas
 
 def test_the_case_page_appends_its_audit_record_after_its_reads(cast: Cast) -> None:
     # See web/batching.py: the append lock is taken at the end of the view, not at the read.
+    # The case director reads every part, transfers included.
     case = make_case(cast, team=(cast.police_officer,))
-    client = client_for(cast.police_officer)
+    client = client_for(cast.case_manager)
     with CaptureQueriesContext(connection) as queries:
         assert client.get(reverse("cases:detail", args=[case.uuid])).status_code == 200
     sql = [q["sql"] for q in queries.captured_queries]
@@ -525,5 +554,19 @@ def test_the_case_page_appends_its_audit_record_after_its_reads(cast: Cast) -> N
     transfers = next(i for i, s in enumerate(sql) if 'FROM "cases_transfer"' in s)
     assert insert > max(team, transfers)
     assert AuditEvent.objects.filter(
-        event=Event.CASE_VIEWED, actor=cast.police_officer, object_id=str(case.uuid)
+        event=Event.CASE_VIEWED, actor=cast.case_manager, object_id=str(case.uuid)
     ).exists()
+
+
+def test_a_partner_on_the_team_does_not_read_the_transfers_of_a_case(cast: Cast) -> None:
+    # transfers_of follows the transfer rule: only the municipalities involved see them.
+    case = make_case(cast, team=(cast.police_officer,))
+    services.request_transfer(
+        case, to_municipality=cast.municipality_b, reason="Verhuisd", by=cast.case_manager
+    )
+    client = client_for(cast.police_officer)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("cases:detail", args=[case.uuid]))
+    assert response.status_code == 200
+    assert cast.municipality_b.name not in response.content.decode()
+    assert not any('FROM "cases_transfer"' in q["sql"] for q in queries.captured_queries)

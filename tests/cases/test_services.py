@@ -6,11 +6,11 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Model
 from django.utils import timezone
 
-from samenspel.accounts.models import Role, User
+from samenspel.accounts.models import OrganisationType, Role, User
 from samenspel.audit.events import Event, Purpose
 from samenspel.audit.models import AuditEvent
 from samenspel.cases import selectors, services
@@ -384,7 +384,7 @@ def test_tracks_come_from_the_framework(cast: Cast) -> None:
 
 def test_team_members_from_partners_cannot_change_the_stage(cast: Cast) -> None:
     case = make_case(cast, team=(cast.police_officer,))
-    with pytest.raises(Denied):
+    with pytest.raises(PermissionDenied):  # the police officer sees the case: 403, not 404
         services.change_phase(
             _fresh(case),
             to="PH-2",
@@ -526,7 +526,7 @@ def test_the_aivd_never_owns_an_intervention_and_outsiders_add_nothing(cast: Cas
             owner=cast.municipality_a,
             by=cast.outsider,
         )
-    with pytest.raises(Denied):
+    with pytest.raises(PermissionDenied):  # the mayor reads the plan but does not edit it
         services.add_intervention(
             case, measure="I-01", domain="prevention", owner=cast.municipality_a, by=cast.mayor
         )
@@ -637,7 +637,7 @@ def test_the_case_director_stays_on_the_team(cast: Cast) -> None:
 def test_only_case_directors_manage_the_team(cast: Cast) -> None:
     case = make_case(cast, team=(cast.police_officer,))
     for user in (cast.police_officer, cast.adviser, cast.mayor, cast.outsider):
-        with pytest.raises(Denied):
+        with pytest.raises(_refusal(user, case)):
             services.add_member(case, user=cast.care_worker, by=user)
     assert case not in selectors.cases_visible_to(cast.care_worker)
 
@@ -653,11 +653,39 @@ def test_a_user_of_another_municipality_never_joins_the_team(cast: Cast) -> None
 
 def test_candidates_for_the_team_are_never_of_another_municipality(cast: Cast) -> None:
     case = make_case(cast)
-    candidates = services.candidate_members(case)
+    candidates = selectors.candidate_members(cast.case_manager, case)
     assert cast.police_officer in candidates
     assert cast.adviser in candidates
     assert cast.outsider not in candidates
     assert cast.case_manager not in candidates
+
+
+def test_candidates_for_the_team_are_case_work_of_the_municipality_and_its_region(
+    cast: Cast,
+) -> None:
+    from samenspel.testing import make_organisation
+
+    elsewhere = make_organisation("Politie Oost", type=OrganisationType.POLICE, region="Oost")
+    far_officer = make_user(elsewhere, Role.PARTNER_LIAISON, full_name="Ver Weg")
+    case = make_case(cast)
+    candidates = selectors.candidate_members(cast.case_manager, case)
+    assert {cast.police_officer, cast.prosecutor, cast.care_worker, cast.adviser} <= set(candidates)
+    never = [
+        cast.privacy_officer,  # the FG supervises; she is never on a team
+        cast.admin_a,  # administering accounts is no case work
+        cast.mayor,  # sees every case of the municipality without joining
+        cast.nctv_adviser,  # national capacity joins by a recorded request only
+        cast.national_admin,
+        far_officer,  # a police unit of another region
+        cast.outsider,
+    ]
+    for user in never:
+        assert user not in candidates
+        with pytest.raises(ValidationError):
+            services.add_member(case, user=user, by=cast.case_manager)
+    assert not AuditEvent.objects.filter(event=Event.CASE_MEMBER_ADDED).exists()
+    # Only who manages the team learns who may join it.
+    assert selectors.candidate_members(cast.adviser, case) == []
 
 
 # --- Closing and reopening -------------------------------------------------------------------
@@ -735,7 +763,7 @@ def test_a_closed_case_changes_no_more_until_reopened(cast: Cast) -> None:
 def test_only_case_directors_close_a_case(cast: Cast) -> None:
     case = _to_execution(make_case(cast, team=(cast.police_officer,)), cast)
     for user in (cast.adviser, cast.police_officer, cast.outsider):
-        with pytest.raises(Denied):
+        with pytest.raises(_refusal(user, case)):
             services.close_case(case, reason="Klaar.", expected_version=case.version, by=user)
 
 
@@ -796,3 +824,8 @@ def test_a_common_name_part_cannot_push_the_known_person_past_the_cap(
         birth_date=dt.date(2005, 3, 14),
     )
     assert [c.person for c in found] == [known]
+
+
+def _refusal(user: User, case: Case) -> type[Exception]:
+    """A refused verb is a 404 for who may not see the case, a 403 for who may."""
+    return PermissionDenied if selectors.cases_visible_to(user).filter(pk=case.pk) else Denied

@@ -1,11 +1,16 @@
 """For random case teams and users: a case is visible through every route iff the policy says so.
 
-Routes: the selectors (list, search, counts, one case), the case page, the list page, the API
-list and detail, and the exports (the case file PDF and the case list CSV).
+Routes: the selectors (list, search, counts, one case, its parts), the case page, the list
+page, the plan, team and history pages and their API twins, the API list and detail, and the
+exports (the case file PDF and the case list CSV); and the user list of who may join a team.
 
-The oracle below writes the need-to-know rule for cases down a second time, in plain Python:
+The oracle below writes the need-to-know rules down a second time, in plain Python:
 a user sees a case while on its team (added and not removed since), or, in the case's own
-municipality, as case director, security adviser or mayor (who see every case there).
+municipality, as case director, security adviser or mayor (who see every case there); the
+parts of a case (plan, team, history) go with the case. Who may join a team: case directors
+and security advisers of the case's municipality, and the partner liaisons of the regional
+partners (police, OM, ZVH, care, probation, child protection) of its region; never a privacy
+officer.
 """
 
 from __future__ import annotations
@@ -42,6 +47,32 @@ ORGS = ["municipality_a", "municipality_b", "police", "om", "care", "nctv"]
 CAST_USERS = ["case_manager", "adviser", "mayor", "police_officer", "care_worker", "outsider"]
 WIDE_VIEW = {Role.CASE_DIRECTOR, Role.SECURITY_ADVISER, Role.MAYOR}
 WIDE_EDIT = {Role.CASE_DIRECTOR, Role.SECURITY_ADVISER}
+JOIN_MUNICIPAL = {Role.CASE_DIRECTOR, Role.SECURITY_ADVISER}
+REGIONAL = {
+    OrganisationType.POLICE,
+    OrganisationType.OM,
+    OrganisationType.ZVH,
+    OrganisationType.CARE_PARTNER,
+    OrganisationType.RECLASSERING,
+    OrganisationType.RVDK,
+}
+
+
+def may_join(user: User, case: Case) -> bool:
+    """The oracle for who may join a case team (sharing rule case.join)."""
+    roles = {Role(r) for r in user.roles.values_list("role", flat=True)}
+    org = user.organisation
+    if not (user.is_active and org.is_active) or Role.PRIVACY_OFFICER in roles:
+        return False
+    if org.pk == case.municipality_id:
+        return bool(roles & JOIN_MUNICIPAL)
+    region = case.municipality.region
+    return (
+        org.type in REGIONAL
+        and bool(region)
+        and org.region == region
+        and (Role.PARTNER_LIAISON in roles)
+    )
 
 
 @dataclass(frozen=True)
@@ -154,17 +185,13 @@ class CasePolicyPropertyTest(TestCase):
         for op in world.ops:
             case, member = cases[op.case], pool[op.member]
             if op.add:
-                # Persons move between municipalities only by transfer: no team from elsewhere.
-                elsewhere = (
-                    member.organisation.type == OrganisationType.MUNICIPALITY
-                    and member.organisation_id != case.municipality_id
-                )
+                joins = may_join(member, case)
                 try:
                     services.add_member(case, user=member, by=case.case_director)
                 except ValidationError:
-                    assert elsewhere
+                    assert not joins, (member, case)
                 else:
-                    assert not elsewhere
+                    assert joins, (member, case)
                     teams[case.pk].add(member.pk)
             elif member.pk != case.case_director_id:
                 services.remove_member(case, user=member, by=case.case_director)
@@ -221,6 +248,17 @@ class CasePolicyPropertyTest(TestCase):
                     assert denied.exists
                 else:
                     assert shown
+                # The parts go with the case; who may join is told only to who manages.
+                assert bool(selectors.team_of(viewer, case)) == shown
+                assert bool(selectors.history_of(viewer, case, record_read=False)) == shown
+                joiners = {
+                    u.pk
+                    for u in User.objects.select_related("organisation")
+                    if u.pk not in teams[case.pk] and may_join(u, case)
+                }
+                manages = allowed(viewer, case, Action.MANAGE)
+                got_joiners = {u.pk for u in selectors.candidate_members(viewer, case)}
+                assert got_joiners == (joiners if manages else set()), (viewer, case)
 
         # The routes write audit records themselves, so they come after the selector checks.
         # Pages are slow next to queries: the random users (of every kind) walk them.
@@ -246,6 +284,15 @@ class CasePolicyPropertyTest(TestCase):
                 assert page.status_code == (200 if shown else 404), (viewer, case)
                 assert api.status_code == (200 if shown else 404), (viewer, case)
                 assert pdf.status_code == (200 if shown else 404), (viewer, case)
+                # A page and its API twin ask the same rule, so they give the same answer.
+                for web, json in (
+                    ("plan/", "plan"),
+                    ("team/", "team"),
+                    ("geschiedenis/", "history"),
+                ):
+                    on_page = client.get(f"/casussen/{case.uuid}/{web}").status_code
+                    in_api = client.get(f"/api/v1/cases/{case.uuid}/{json}").status_code
+                    assert on_page == in_api == (200 if shown else 404), (viewer, case, web)
                 assert (case.reference in pdf.content.decode()) == shown
                 assert (f"/casussen/{case.uuid}/" in page_list) == shown
                 assert (str(case.uuid) in api_uuids) == shown

@@ -30,7 +30,7 @@ from samenspel.accounts.models import (
     hash_api_secret,
 )
 from samenspel.audit.events import Event, Outcome, Purpose
-from samenspel.sharing.policy import Action, Denied, can
+from samenspel.sharing.policy import Action, Denied, allowed, can
 
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,148}[a-z0-9]$")
 RECOVERY_CODE_COUNT = 10
@@ -43,9 +43,7 @@ def _require(by: User, action: Action, obj: Organisation | User) -> None:
 
 
 def _can_manage_users_of(by: User, organisation: Organisation) -> bool:
-    if by.has_role(Role.FUNCTIONAL_ADMIN) and by.organisation_id == organisation.pk:
-        return True
-    return by.has_role(Role.NATIONAL_ADMIN)
+    return allowed(by, "user.create", within=organisation)
 
 
 # --- Organisations ------------------------------------------------------------------------
@@ -74,7 +72,7 @@ def create_organisation(
     *, name: str, type: str, region: str = "", is_priority: bool = False, by: User
 ) -> Organisation:
     """Create an organisation; only a national administrator may."""
-    if not by.has_role(Role.NATIONAL_ADMIN):
+    if not allowed(by, "organisation.create"):
         raise Denied("accounts.organisation", "", exists=False)
     errors = _clean_organisation(name=name, type=type, is_priority=is_priority)
     if errors:
@@ -144,11 +142,11 @@ def _clean_roles(
         raise ValidationError({"roles": _("Kies rollen uit de lijst.")})
     if Role.MAYOR in wanted and organisation.type != OrganisationType.MUNICIPALITY:
         raise ValidationError({"roles": _("Alleen een gemeente heeft een burgemeester.")})
-    if Role.NATIONAL_ADMIN in wanted and not by.has_role(Role.NATIONAL_ADMIN):
+    if Role.NATIONAL_ADMIN in wanted and not allowed(by, "user.appoint_national_admin"):
         raise ValidationError(
             {"roles": _("Alleen een landelijk beheerder kan iemand landelijk beheerder maken.")}
         )
-    own_admin = by.has_role(Role.FUNCTIONAL_ADMIN) and by.organisation_id == organisation.pk
+    own_admin = allowed(by, "user.appoint_roles", within=organisation)
     # A national administrator appoints the functional administrators of other
     # organisations; every other role is up to those administrators themselves.
     changed = set(wanted) ^ set(current)

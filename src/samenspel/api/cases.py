@@ -13,11 +13,12 @@ from ninja import Router, Schema, Status
 
 from samenspel import audit
 from samenspel.accounts import selectors as accounts_selectors
+from samenspel.accounts.models import User
 from samenspel.api.auth import expected_version, idempotency_key, me, set_etag
 from samenspel.audit.events import Event, Purpose
 from samenspel.cases import selectors, services
 from samenspel.cases.models import Case, CaseMember, Intervention, Transfer
-from samenspel.sharing.policy import Action, Denied, can
+from samenspel.sharing.policy import Action, Denied, require
 
 router = Router(tags=["cases"])
 transfers_router = Router(tags=["transfers"])
@@ -315,8 +316,7 @@ def case_history(request: HttpRequest, case_uuid: UUID) -> Any:
     """Return the case history: stage, phase, track, status and municipality changes."""
     user = me(request)
     case = selectors.get_case_for(user, case_uuid, record_read=False)
-    rows = selectors.history_of(case)
-    audit.record(Event.CASE_HISTORY_VIEWED, by=user, obj=case, purpose=Purpose.CASE_WORK, api=True)
+    rows = selectors.history_of(user, case)
     return [
         TransitionOut(
             dimension=t.dimension,
@@ -412,8 +412,8 @@ def reopen_case(
 # --- Plan ---------------------------------------------------------------------------------------
 
 
-def _plan_out(case: Case) -> PlanOut:
-    items = selectors.plan_of(case)
+def _plan_out(user: User, case: Case) -> PlanOut:
+    items = selectors.plan_of(user, case)
     balance = selectors.balance(items)
     return PlanOut(
         case_version=case.version,
@@ -432,7 +432,8 @@ def _plan_out(case: Case) -> PlanOut:
 @router.get("/{case_uuid}/plan", response=PlanOut)
 def get_plan(request: HttpRequest, case_uuid: UUID) -> Any:
     """Return the case plan: its interventions and the balance of prevention, care, repression."""
-    return _plan_out(selectors.get_case_for(me(request), case_uuid))
+    user = me(request)
+    return _plan_out(user, selectors.get_case_for(user, case_uuid))
 
 
 @router.put("/{case_uuid}/plan/justification", response=PlanOut)
@@ -449,7 +450,7 @@ def justify_balance(
         case, text=payload.text, expected_version=expected_version(request, case), by=me(request)
     )
     set_etag(response, case)
-    return _plan_out(case)
+    return _plan_out(me(request), case)
 
 
 @router.post("/{case_uuid}/plan", response={200: InterventionOut, 201: InterventionOut})
@@ -461,7 +462,7 @@ def add_intervention(request: HttpRequest, case_uuid: UUID, payload: Interventio
     owner = accounts_selectors.organisation_directory(user).filter(uuid=payload.owner).first()
     if owner is None:
         raise ValidationError({"owner": _("Kies een actieve partnerorganisatie als eigenaar.")})
-    repeat = any(i.submission_key == key for i in selectors.plan_of(case))
+    repeat = any(i.submission_key == key for i in selectors.plan_of(user, case))
     item = services.add_intervention(
         case,
         measure=payload.measure,
@@ -506,8 +507,9 @@ def change_intervention(
 @router.get("/{case_uuid}/team", response=list[MemberOut])
 def get_team(request: HttpRequest, case_uuid: UUID) -> Any:
     """List the current case team."""
-    case = selectors.get_case_for(me(request), case_uuid)
-    return [_member_out(m) for m in selectors.team_of(case)]
+    user = me(request)
+    case = selectors.get_case_for(user, case_uuid)
+    return [_member_out(m) for m in selectors.team_of(user, case)]
 
 
 @router.post("/{case_uuid}/team", response={201: MemberOut})
@@ -515,9 +517,9 @@ def add_member(request: HttpRequest, case_uuid: UUID, payload: MemberIn) -> Any:
     """Add a colleague or a partner professional to the case team (need-to-know)."""
     user = me(request)
     case = _case(request, case_uuid)
-    if not can(user, Action.MANAGE, case):  # only managers learn who may join
-        raise Denied("cases.case", str(case.uuid), exists=True)
-    candidate = next((u for u in services.candidate_members(case) if u.uuid == payload.user), None)
+    require(user, "case.manage", on=case)  # only managers learn who may join
+    candidates = selectors.candidate_members(user, case)
+    candidate = next((u for u in candidates if u.uuid == payload.user), None)
     if candidate is None:
         raise ValidationError({"user": _("Deze gebruiker kan niet in dit casusteam.")})
     member = services.add_member(case, user=candidate, task=payload.task, by=user)
@@ -529,7 +531,7 @@ def remove_member(request: HttpRequest, case_uuid: UUID, user_uuid: UUID) -> Any
     """Take a user off the case team; their access ends at once."""
     user = me(request)
     case = _case(request, case_uuid)
-    member = next((m for m in selectors.team_of(case) if m.user.uuid == user_uuid), None)
+    member = next((m for m in selectors.team_of(user, case) if m.user.uuid == user_uuid), None)
     if member is None:
         raise Denied("cases.casemember", str(user_uuid), exists=False)
     services.remove_member(case, user=member.user, by=user)

@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 from uuid import UUID
 
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.http import HttpRequest
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
@@ -56,6 +56,15 @@ def _denied(request: HttpRequest, exc: Denied) -> Any:
 
     page_not_found(request, exc)
     return api.create_response(request, {"detail": "Niet gevonden."}, status=404)
+
+
+@api.exception_handler(PermissionDenied)
+def _forbidden(request: HttpRequest, exc: PermissionDenied) -> Any:
+    """Answer 403 where the caller sees the object but may not do this with it."""
+    from samenspel.web.errors import permission_denied
+
+    permission_denied(request, exc)
+    return api.create_response(request, {"detail": "Dit mag u niet doen."}, status=403)
 
 
 @api.exception_handler(AuthenticationError)

@@ -34,7 +34,16 @@ from samenspel.frameworks.course import CourseOfAction, course_of_action
 from samenspel.frameworks.selectors import document_of
 from samenspel.lib.bsn import normalise_bsn
 from samenspel.lib.names import CANDIDATE_THRESHOLD, match_score, name_tokens
-from samenspel.sharing.policy import Action, get_visible_or_404, triage_municipalities, visible
+from samenspel.sharing.policy import (
+    Action,
+    allowed,
+    eligible,
+    get_visible_or_404,
+    require,
+    visible,
+)
+from samenspel.sharing.rules.cases import CASE_VERBS
+from samenspel.sharing.rules.intake import triage_municipalities
 
 PURPOSE = Purpose.CASE_WORK
 
@@ -84,23 +93,32 @@ def count_cases(user: Any) -> dict[str, int]:
 def get_case_for(
     user: Any, case_uuid: uuid.UUID, action: Action = Action.VIEW, *, record_read: bool = True
 ) -> Case:
-    """Return one case `user` may `action`, or raise a 404; the read is audited."""
+    """Return one case `user` may `action`; 404 if they may not see it, 403 if only that.
+
+    The read is audited.
+    """
     case = get_visible_or_404(
         user,
         Case.objects.select_related(
             "person", "municipality", "case_director", "framework_version"
         ).defer("framework_version__content"),
-        action,
+        Action.VIEW,
         uuid=case_uuid,
     )
+    if action is not Action.VIEW:
+        require(user, CASE_VERBS[action], on=case)
     if record_read:
         audit.record(Event.CASE_VIEWED, by=user, obj=case, purpose=PURPOSE)
     return case
 
 
-def plan_of(case: Case) -> list[Intervention]:
-    """Return the interventions of the case plan, with their owners."""
-    return list(case.interventions.select_related("owner").order_by("created_at", "id"))
+def plan_of(user: Any, case: Case) -> list[Intervention]:
+    """Return the interventions of the case plan that `user` may see, with their owners."""
+    return list(
+        visible(user, Intervention.objects.filter(case=case))
+        .select_related("owner")
+        .order_by("created_at", "id")
+    )
 
 
 def balance(interventions: list[Intervention]) -> Balance:
@@ -120,23 +138,46 @@ def get_intervention_for(
     )
 
 
-def team_of(case: Case) -> list[CaseMember]:
+def team_of(user: Any, case: Case) -> list[CaseMember]:
     """Return the current team members of the case, with their organisations."""
     return list(
-        case.members.filter(removed_at__isnull=True)
+        visible(user, CaseMember.objects.filter(case=case, removed_at__isnull=True))
         .select_related("user", "organisation")
         .order_by("organisation__name", "user__full_name")
     )
 
 
-def history_of(case: Case) -> list[CaseTransition]:
-    """Return the case history (stage, phase, track, status and municipality changes)."""
-    return list(case.transitions.select_related("by", "by__organisation").order_by("at", "id"))
+def candidate_members(user: Any, case: Case) -> list[User]:
+    """Return who may join the team, for a user who manages it (sharing rule case.join).
+
+    Case work of the case's municipality and the partner liaisons of its region; never users
+    of another municipality (persons move only by transfer), the privacy officer or national
+    partners. Only those who manage the team learn who may join it.
+    """
+    if not allowed(user, "case.manage", on=case):
+        return []
+    on_team = CaseMember.objects.filter(case=case, removed_at__isnull=True).values("user_id")
+    return list(
+        User.objects.filter(eligible("case.join", on=case))
+        .exclude(pk__in=on_team)
+        .select_related("organisation")
+        .order_by("organisation__name", "full_name")
+    )
 
 
-def record_history_read(user: Any, case: Case) -> None:
-    """Audit that the user looked at the history of a case."""
-    audit.record(Event.CASE_HISTORY_VIEWED, by=user, obj=case, purpose=PURPOSE)
+def history_of(user: Any, case: Case, *, record_read: bool = True) -> list[CaseTransition]:
+    """Return the case history (stage, phase, track, status and municipality changes).
+
+    The read is audited here, for the history page and the API alike.
+    """
+    rows = list(
+        visible(user, CaseTransition.objects.filter(case=case))
+        .select_related("by", "by__organisation")
+        .order_by("at", "id")
+    )
+    if record_read:
+        audit.record(Event.CASE_HISTORY_VIEWED, by=user, obj=case, purpose=PURPOSE)
+    return rows
 
 
 def intervention_owners() -> QuerySet[Organisation]:
@@ -176,10 +217,12 @@ def course_for(case: Case, user: User) -> CourseOfAction | None:
         return None
 
 
-def transfers_of(case: Case) -> list[Transfer]:
-    """Return the transfers of a case, newest first."""
+def transfers_of(user: Any, case: Case) -> list[Transfer]:
+    """Return the transfers of a case that `user` may see (the transfer rule), newest first."""
     return list(
-        case.transfers.select_related("from_municipality", "to_municipality", "requested_by")
+        visible(user, Transfer.objects.filter(case=case)).select_related(
+            "from_municipality", "to_municipality", "requested_by"
+        )
     )
 
 

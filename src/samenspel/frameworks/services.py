@@ -11,12 +11,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from samenspel import audit
-from samenspel.accounts.models import Role
 from samenspel.audit.events import Event, Outcome, Purpose
 from samenspel.frameworks import content
 from samenspel.frameworks.models import FrameworkRow, FrameworkVersion, VersionStatus
 from samenspel.frameworks.schema import Result, validate_text
-from samenspel.sharing.policy import Denied
+from samenspel.sharing.policy import Denied, allowed
 
 if TYPE_CHECKING:
     from samenspel.accounts.models import User
@@ -31,7 +30,7 @@ class InvalidFrameworkError(Exception):
 
 
 def _require_national_admin(by: User | None) -> None:
-    if by is not None and not by.has_role(Role.NATIONAL_ADMIN):
+    if by is not None and not allowed(by, "framework.manage"):
         raise Denied("frameworks.frameworkversion", "", exists=False)
 
 

@@ -31,7 +31,8 @@ from samenspel.intake.models import (
 )
 from samenspel.lib.bsn import normalise_bsn
 from samenspel.lib.errors import StaleEdit
-from samenspel.sharing.policy import Action, Denied, can, triage_municipalities
+from samenspel.sharing.policy import Action, Denied, allowed, can
+from samenspel.sharing.rules.intake import triage_municipalities
 
 logger = logging.getLogger(__name__)
 
@@ -72,11 +73,7 @@ class SignalInput:
 
 def may_report(user: User) -> bool:
     """Tell whether `user` may submit signals: any active professional of a partner."""
-    return bool(
-        user.is_active
-        and user.organisation.is_active
-        and user.organisation.type != OrganisationType.AIVD
-    )
+    return allowed(user, "signal.report")
 
 
 def _sniff(upload: Upload) -> str | None:
@@ -375,11 +372,7 @@ def triage(signal: Signal, decision: TriageDecision, *, expected_version: int, b
 
 def add_triage_seat(municipality: Organisation, *, user: User, by: User) -> TriageSeat:
     """Give a partner user (police, OM) a seat on the municipality's triage team."""
-    if not (
-        by.organisation_id == municipality.pk
-        and municipality.type == OrganisationType.MUNICIPALITY
-        and (by.has_role(Role.FUNCTIONAL_ADMIN) or by.has_role(Role.CASE_DIRECTOR))
-    ):
+    if not allowed(by, "triage_seat.manage", within=municipality):
         raise Denied("intake.triageseat", "", exists=False)
     if user.organisation.type not in (OrganisationType.POLICE, OrganisationType.OM) or (
         not user.is_active

@@ -41,9 +41,9 @@ from samenspel.intake.forms import (
     SignalForm,
     TriageForm,
 )
-from samenspel.intake.models import Signal, SignalStatus, TriageOutcome, TriageSeat
+from samenspel.intake.models import Signal, SignalStatus, TriageOutcome
 from samenspel.lib.errors import StaleEdit
-from samenspel.sharing.policy import NOTHING, Action, Denied, condition
+from samenspel.sharing.policy import Action, Denied, allowed
 
 PURPOSE = Purpose.SIGNAL_INTAKE
 PAGE_SIZE = 50
@@ -258,7 +258,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             "rows": [{"signal": s, "overdue": s.pk in late} for s in rows],
             "municipalities": municipalities,
             "query": f"show={show}" if show else "",
-            "manages_seats": condition(me, TriageSeat, Action.MANAGE) != NOTHING,
+            "manages_seats": allowed(me, "triage_seat.manage"),
             "SignalStatus": SignalStatus,
         },
     )
@@ -456,7 +456,7 @@ def attachment(
 
 def _seat_manager(me: User) -> None:
     """Let only who manages the municipality's triage team through (others get a 404)."""
-    if condition(me, TriageSeat, Action.MANAGE) == NOTHING:
+    if not allowed(me, "triage_seat.manage"):
         raise Denied("intake.triageseat", "", exists=False)
 
 

@@ -6,3 +6,8 @@ class SharingConfig(AppConfig):
     name = "samenspel.sharing"
     label = "sharing"
     verbose_name = _("Toegang")
+
+    def ready(self) -> None:
+        from samenspel.sharing import rules
+
+        rules.load()

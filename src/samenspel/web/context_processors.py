@@ -8,8 +8,9 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from samenspel.accounts.models import Role, User
+from samenspel.accounts.models import User
 from samenspel.intake import services as intake_services
+from samenspel.sharing.policy import allowed
 from samenspel.web.middleware import is_verified
 
 
@@ -26,7 +27,7 @@ def shell(request: HttpRequest) -> dict[str, Any]:
     items.append((reverse("frameworks:overview"), _("Kader")))
     items.append((reverse("web:organisation_list"), _("Organisaties")))
     items.append((reverse("web:user_list"), _("Gebruikers")))
-    if user.has_role(Role.PRIVACY_OFFICER):
+    if allowed(user, "audit.read"):
         items.append((reverse("web:audit_log"), _("Logboek")))
     # The current item is the one with the longest URL that the path starts with: on
     # /signalen/weeglijst/ that is "Weeglijst", not also "Signalen".

@@ -26,7 +26,7 @@ from samenspel.intake import selectors as intake_selectors
 from samenspel.intake import services as intake_services
 from samenspel.lib.spreadsheet import csv_lines
 from samenspel.sharing import selectors as sharing_selectors
-from samenspel.sharing.policy import Action, Denied
+from samenspel.sharing.policy import Action, Denied, allowed
 from samenspel.web.forms import (
     ApiTokenForm,
     AuditFilterForm,
@@ -182,7 +182,7 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "web/organisation_list.html",
-        {"organisations": organisations, "can_create": me.has_role(Role.NATIONAL_ADMIN)},
+        {"organisations": organisations, "can_create": allowed(me, "organisation.create")},
     )
 
 
@@ -207,14 +207,12 @@ def organisation_detail(request: HttpRequest, org_uuid: uuid.UUID) -> HttpRespon
 def _can_add_users(me: User, org: Organisation) -> bool:
     if not org.can_have_users:
         return False
-    return (me.has_role(Role.FUNCTIONAL_ADMIN) and me.organisation_id == org.pk) or me.has_role(
-        Role.NATIONAL_ADMIN
-    )
+    return allowed(me, "user.create", within=org)
 
 
 def organisation_create(request: HttpRequest) -> HttpResponse:
     me = _me(request)
-    if not me.has_role(Role.NATIONAL_ADMIN):
+    if not allowed(me, "organisation.create"):
         raise Denied("accounts.organisation", "new", exists=False)
     form = OrganisationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -297,7 +295,7 @@ def user_list(request: HttpRequest) -> HttpResponse:
         "web/user_list.html",
         {
             "users": users,
-            "can_create": me.has_role(Role.FUNCTIONAL_ADMIN) or me.has_role(Role.NATIONAL_ADMIN),
+            "can_create": allowed(me, "user.create"),
         },
     )
 
@@ -321,19 +319,20 @@ def user_detail(request: HttpRequest, user_uuid: uuid.UUID) -> HttpResponse:
 
 
 def _manageable_organisations(me: User) -> Any:
-    if me.has_role(Role.NATIONAL_ADMIN):
-        return selectors.organisations_visible_to(me).filter(is_active=True)
-    return selectors.organisations_visible_to(me).filter(pk=me.organisation_id)
+    organisations = selectors.organisations_visible_to(me).filter(is_active=True)
+    return organisations.filter(
+        pk__in=[org.pk for org in organisations if allowed(me, "user.create", within=org)]
+    )
 
 
 def user_create(request: HttpRequest) -> HttpResponse:
     me = _me(request)
-    if not (me.has_role(Role.FUNCTIONAL_ADMIN) or me.has_role(Role.NATIONAL_ADMIN)):
+    if not allowed(me, "user.create"):
         raise Denied("accounts.user", "new", exists=False)
     form = UserForm(
         request.POST or None,
         organisations=_manageable_organisations(me),
-        national=me.has_role(Role.NATIONAL_ADMIN),
+        national=allowed(me, "user.appoint_national_admin"),
         initial={"organisation": me.organisation.uuid},
     )
     if request.method == "POST" and form.is_valid():
@@ -375,7 +374,7 @@ def user_edit(request: HttpRequest, user_uuid: uuid.UUID) -> HttpResponse:
         request.POST or None,
         initial=initial,
         organisations=Organisation.objects.none(),
-        national=me.has_role(Role.NATIONAL_ADMIN),
+        national=allowed(me, "user.appoint_national_admin"),
         editing=True,
     )
     if request.method == "POST" and form.is_valid():
@@ -467,7 +466,7 @@ def _audit_filters(form: AuditFilterForm) -> sharing_selectors.AuditFilter:
 
 
 def _require_privacy_officer(me: User) -> None:
-    if not me.has_role(Role.PRIVACY_OFFICER):
+    if not allowed(me, "audit.read"):
         raise Denied("audit.auditevent", "log", exists=True)
 
 

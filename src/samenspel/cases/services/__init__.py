@@ -25,7 +25,7 @@ from samenspel.cases.services.lifecycle import (
 )
 from samenspel.cases.services.persons import clean_person, create_person
 from samenspel.cases.services.plan import add_intervention, change_intervention, justify_balance
-from samenspel.cases.services.team import add_member, candidate_members, remove_member
+from samenspel.cases.services.team import add_member, remove_member
 from samenspel.cases.services.transfer import (
     accept_transfer,
     cancel_transfer,
@@ -43,7 +43,6 @@ __all__ = [
     "add_member",
     "allowed_transitions",
     "cancel_transfer",
-    "candidate_members",
     "change_intervention",
     "change_phase",
     "change_stage",

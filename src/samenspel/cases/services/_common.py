@@ -17,7 +17,8 @@ from samenspel.cases.models import Case, CaseStatus, Intervention, Person
 from samenspel.frameworks.models import FrameworkVersion, VersionStatus
 from samenspel.frameworks.selectors import document_of
 from samenspel.lib.errors import StaleEdit
-from samenspel.sharing.policy import Action, Denied, can
+from samenspel.sharing.policy import Action, can, denied_for, require
+from samenspel.sharing.rules.cases import CASE_VERBS
 
 PURPOSE = Purpose.CASE_WORK
 
@@ -28,9 +29,11 @@ STAGE_CLOSE = "ST-6"
 
 
 def _require(by: User, action: Action, obj: Model) -> None:
-    """Refuse, as a 404, what the access policy does not allow."""
-    if not can(by, action, obj):
-        raise Denied(obj._meta.label_lower, str(getattr(obj, "uuid", obj.pk)), exists=True)
+    """Refuse what the access policy does not allow: 404 unseen, 403 seen but not allowed."""
+    if isinstance(obj, Case):
+        require(by, CASE_VERBS[action], on=obj)
+    elif not can(by, action, obj):
+        raise denied_for(obj)
 
 
 def _bump(obj: Case | Intervention | Person, expected_version: int, **changes: Any) -> None:

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samenspel import audit
-from samenspel.accounts.models import Role, User
+from samenspel.accounts.models import User
 from samenspel.audit.events import Event
 from samenspel.cases.balance import balance_of
 from samenspel.cases.models import (
@@ -37,9 +37,8 @@ from samenspel.cases.services._common import (
     allowed_transitions,
     current_framework,
 )
-from samenspel.cases.services.persons import _triages
 from samenspel.cases.services.plan import _balance_message
-from samenspel.sharing.policy import Action, Denied
+from samenspel.sharing.policy import Action, Denied, allowed
 
 # --- Opening a case ----------------------------------------------------------------------------
 
@@ -55,7 +54,7 @@ def open_case(
 ) -> Case:
     """Open a person-centred case in the person's municipality, at the plan stage (ST-3)."""
     municipality = person.municipality
-    if not _triages(by, municipality):
+    if not allowed(by, "case.open", within=municipality):
         raise Denied("cases.person", str(person.uuid), exists=True)
     version = current_framework()
     errors: dict[str, str] = {}
@@ -65,11 +64,7 @@ def open_case(
     tracks = list(dict.fromkeys(tracks or []))
     if unknown := [t for t in tracks if t not in all_tracks]:
         errors["tracks"] = _("Onbekend spoor: %(tracks)s.") % {"tracks": ", ".join(unknown)}
-    if not (
-        case_director.is_active
-        and case_director.organisation_id == municipality.pk
-        and case_director.has_role(Role.CASE_DIRECTOR)
-    ):
+    if not allowed(case_director, "case.direct", within=municipality):
         errors["case_director"] = _("Kies een casusregisseur van de gemeente %(name)s.") % {
             "name": municipality.name
         }

@@ -16,7 +16,7 @@ from samenspel.cases.models import Person
 from samenspel.cases.services._common import PURPOSE
 from samenspel.lib.bsn import bsn_error, normalise_bsn
 from samenspel.lib.names import name_key
-from samenspel.sharing.policy import Denied
+from samenspel.sharing.policy import Denied, allowed
 
 # --- Persons -------------------------------------------------------------------------------
 
@@ -48,7 +48,7 @@ def create_person(
     by: User,
 ) -> Person:
     """Register a person in a municipality (at triage, or when a case moves there)."""
-    if not _triages(by, municipality):
+    if not allowed(by, "person.register", within=municipality):
         raise Denied("cases.person", "", exists=False)
     errors = clean_person(
         family_name=family_name, given_names=given_names, birth_date=birth_date, bsn=bsn
@@ -90,9 +90,3 @@ def _insert_person(
         address=address.strip(),
         name_key=name_key(full)[:400],
     )
-
-
-def _triages(user: User, municipality: Organisation) -> bool:
-    from samenspel.sharing.policy import triage_municipalities
-
-    return Organisation.objects.filter(triage_municipalities(user), pk=municipality.pk).exists()

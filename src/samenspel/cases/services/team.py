@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samenspel import audit
-from samenspel.accounts.models import OrganisationType, User
+from samenspel.accounts.models import User
 from samenspel.audit.events import Event
 from samenspel.cases.models import Case, CaseMember
 from samenspel.cases.services._common import PURPOSE, _require
-from samenspel.sharing.policy import Action
+from samenspel.sharing.policy import Action, allowed
 
 # --- Team -------------------------------------------------------------------------------------
 
@@ -21,11 +20,9 @@ from samenspel.sharing.policy import Action
 def add_member(case: Case, *, user: User, task: str = "", by: User) -> CaseMember:
     """Add a user to the case team: from then on they see the case (need-to-know)."""
     _require(by, Action.MANAGE, case)
-    other_municipality = (
-        user.organisation.type == OrganisationType.MUNICIPALITY
-        and user.organisation_id != case.municipality_id
-    )  # persons move between municipalities only by transfer
-    if not user.is_active or user.organisation.type == OrganisationType.AIVD or other_municipality:
+    if not allowed(user, "case.join", on=case):
+        # Need-to-know: case work of this municipality and the partners of its region only
+        # (sharing/rules/cases.py); persons move between municipalities only by transfer.
         raise ValidationError({"user": _("Deze gebruiker kan niet in een casusteam.")})
     existing = CaseMember.objects.filter(case=case, user=user, removed_at__isnull=True).first()
     if existing is not None:
@@ -71,19 +68,3 @@ def remove_member(case: Case, *, user: User, by: User) -> None:
                 purpose=PURPOSE,
                 user=str(user.uuid),
             )
-
-
-def candidate_members(case: Case) -> list[User]:
-    """Return who may join the team: colleagues of the municipality and partner organisations.
-
-    Never users of another municipality (persons move only by transfer) nor of the AIVD.
-    """
-    on_team = CaseMember.objects.filter(case=case, removed_at__isnull=True).values("user_id")
-    partner = ~Q(organisation__type__in=[OrganisationType.MUNICIPALITY, OrganisationType.AIVD])
-    return list(
-        User.objects.filter(is_active=True, organisation__is_active=True)
-        .filter(Q(organisation_id=case.municipality_id) | partner)
-        .exclude(pk__in=on_team)
-        .select_related("organisation")
-        .order_by("organisation__name", "full_name")
-    )

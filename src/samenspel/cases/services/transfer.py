@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samenspel import audit
-from samenspel.accounts.models import Organisation, OrganisationType, Role, User
+from samenspel.accounts.models import Organisation, OrganisationType, User
 from samenspel.audit.events import Event
 from samenspel.cases.models import (
     Case,
@@ -24,7 +24,7 @@ from samenspel.cases.models import (
 from samenspel.cases.services._common import PURPOSE, _new_reference, _reason, _require
 from samenspel.cases.services.persons import _insert_person
 from samenspel.intake.models import Signal
-from samenspel.sharing.policy import Action
+from samenspel.sharing.policy import Action, allowed
 
 # --- Warm transfer ---------------------------------------------------------------------------
 
@@ -93,11 +93,7 @@ def accept_transfer(transfer: Transfer, *, case_director: User, reason: str = ""
     """
     _decide(transfer, by)
     target = transfer.to_municipality
-    if not (
-        case_director.is_active
-        and case_director.organisation_id == target.pk
-        and case_director.has_role(Role.CASE_DIRECTOR)
-    ):
+    if not allowed(case_director, "case.direct", within=target):
         raise ValidationError(
             {
                 "case_director": _("Kies een casusregisseur van de gemeente %(name)s.")

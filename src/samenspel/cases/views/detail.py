@@ -86,7 +86,7 @@ def _detail(
     status: int = 200,
 ) -> HttpResponse:
     rows = _rows(case)
-    plan = selectors.plan_of(case)
+    plan = selectors.plan_of(me, case)
     balance, balance_rows = _balance_rows(plan)
     can_manage = can(me, Action.MANAGE, case)
     can_edit = can_manage or can(me, Action.EDIT, case)
@@ -94,7 +94,7 @@ def _detail(
         justify_form = JustifyForm(
             initial={"text": case.balance_justification, "version": case.version}
         )
-    transfers = selectors.transfers_of(case)
+    transfers = selectors.transfers_of(me, case)
     return _page(
         request,
         "cases/case_detail.html",
@@ -104,7 +104,7 @@ def _detail(
             "plan": plan,
             "balance": balance,
             "balance_rows": balance_rows,
-            "team": selectors.team_of(case),
+            "team": selectors.team_of(me, case),
             "course": _course(case, me),
             "transfers": transfers,
             "pending_transfer": next(
@@ -150,12 +150,11 @@ def history(request: HttpRequest, case_uuid: uuid.UUID) -> HttpResponse:
     """Show the history of the case: every stage, phase, track, status and municipality step."""
     me = request_user(request)
     case = selectors.get_case_for(me, case_uuid, record_read=False)
-    steps = _history_steps(case)
-    selectors.record_history_read(me, case)
+    steps = _history_steps(me, case)
     return _page(request, "cases/case_history.html", case, {"steps": steps})
 
 
-def _history_steps(case: Case) -> list[dict[str, Any]]:
+def _history_steps(me: User, case: Case, *, record_read: bool = True) -> list[dict[str, Any]]:
     rows = _rows(case)
     return [
         {
@@ -165,5 +164,5 @@ def _history_steps(case: Case) -> list[dict[str, Any]]:
             if step.dimension == Dimension.TRACKS
             else _named(rows, step.to_value),
         }
-        for step in selectors.history_of(case)
+        for step in selectors.history_of(me, case, record_read=record_read)
     ]

@@ -38,7 +38,7 @@ def case_pdf(request: HttpRequest, case_uuid: uuid.UUID) -> HttpResponse:
     me = request_user(request)
     case = selectors.get_case_for(me, case_uuid, record_read=False)
     rows = _rows(case)
-    plan = selectors.plan_of(case)
+    plan = selectors.plan_of(me, case)
     balance, balance_rows = _balance_rows(plan)
     # The export is recorded once the PDF exists; the export number ties the PDF to its record.
     export_id = secrets.token_hex(6)
@@ -52,9 +52,9 @@ def case_pdf(request: HttpRequest, case_uuid: uuid.UUID) -> HttpResponse:
             "plan": plan,
             "balance": balance,
             "balance_rows": balance_rows,
-            "team": selectors.team_of(case),
-            "steps": _history_steps(case),
-            "transfers": selectors.transfers_of(case),
+            "team": selectors.team_of(me, case),
+            "steps": _history_steps(me, case, record_read=False),
+            "transfers": selectors.transfers_of(me, case),
             "made_by": me,
             "made_at": timezone.now(),
             "export_id": export_id,

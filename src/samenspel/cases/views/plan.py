@@ -26,7 +26,7 @@ from samenspel.cases.views.detail import _balance_rows
 from samenspel.frameworks.selectors import document_of
 from samenspel.frameworks.views.common import DOMAIN_LABELS, request_user
 from samenspel.lib.errors import StaleEdit
-from samenspel.sharing.policy import Action
+from samenspel.sharing.policy import Action, allowed
 
 # --- Plan editor ------------------------------------------------------------------------------
 
@@ -52,7 +52,7 @@ def _measure_choices(case: Case) -> tuple[list[tuple[str, list[tuple[str, str]]]
 @require_safe
 def plan(request: HttpRequest, case_uuid: uuid.UUID) -> HttpResponse:
     """Show the plan editor: the plan and the form to add an intervention."""
-    case = _case(request, case_uuid, Action.EDIT)
+    case = _case(request, case_uuid)  # whoever sees the case reads its plan (web and API)
     return _plan_page(request, case, None)
 
 
@@ -67,7 +67,8 @@ def _plan_page(
             owners=owners,
             initial={"submission_key": uuid.uuid4().hex},
         )
-    interventions = selectors.plan_of(case)
+    me = request_user(request)
+    interventions = selectors.plan_of(me, case)
     _balance, balance_rows = _balance_rows(interventions)
     return _page(
         request,
@@ -78,6 +79,7 @@ def _plan_page(
             "plan": interventions,
             "balance_rows": balance_rows,
             "is_open": case.status == CaseStatus.OPEN,
+            "can_edit": allowed(me, "case.edit_plan", on=case),
         },
         status=status,
     )

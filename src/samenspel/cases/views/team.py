@@ -14,16 +14,19 @@ from samenspel.cases import selectors, services
 from samenspel.cases.forms import MemberForm
 from samenspel.cases.views._common import _case, _form_status, _page
 from samenspel.frameworks.views.common import request_user
-from samenspel.sharing.policy import Action, Denied
+from samenspel.sharing.policy import Action, Denied, allowed, require
 
 # --- Team -------------------------------------------------------------------------------------
 
 
 def team(request: HttpRequest, case_uuid: uuid.UUID) -> HttpResponse:
-    """Show the team and add a member (for whoever manages the case)."""
+    """Show the team (to whoever sees the case) and add a member (whoever manages it)."""
     me = request_user(request)
-    case = _case(request, case_uuid, Action.MANAGE)
-    candidates = {str(u.uuid): u for u in services.candidate_members(case)}
+    case = _case(request, case_uuid)
+    can_manage = allowed(me, "case.manage", on=case)
+    if request.method == "POST":
+        require(me, "case.manage", on=case)
+    candidates = {str(u.uuid): u for u in selectors.candidate_members(me, case)}
     options = [(key, f"{u.full_name} ({u.organisation.name})") for key, u in candidates.items()]
     if request.method == "POST":
         form = MemberForm(request.POST, candidates=options)
@@ -46,7 +49,7 @@ def team(request: HttpRequest, case_uuid: uuid.UUID) -> HttpResponse:
         request,
         "cases/team.html",
         case,
-        {"form": form, "team": selectors.team_of(case)},
+        {"form": form, "team": selectors.team_of(me, case), "can_manage": can_manage},
         status=_form_status(form),
     )
 
@@ -55,7 +58,7 @@ def team_remove(request: HttpRequest, case_uuid: uuid.UUID, user_uuid: uuid.UUID
     """Ask to confirm, then take a member off the team; their access ends at once."""
     me = request_user(request)
     case = _case(request, case_uuid, Action.MANAGE)
-    member = next((m for m in selectors.team_of(case) if m.user.uuid == user_uuid), None)
+    member = next((m for m in selectors.team_of(me, case) if m.user.uuid == user_uuid), None)
     if member is None:
         raise Denied("cases.casemember", str(user_uuid), exists=False)
     error = ""
