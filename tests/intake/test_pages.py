@@ -12,6 +12,7 @@ from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
+from samenspel.accounts.models import Role
 from samenspel.audit.events import Event
 from samenspel.audit.models import AuditEvent
 from samenspel.cases.models import Case, CaseStatus, Person
@@ -396,6 +397,40 @@ def test_triage_include_opens_a_case_and_redirects_to_it(cast: Cast, framework: 
     assert AuditEvent.objects.filter(event=Event.SIGNAL_TRIAGED, actor=cast.case_manager)
     page = text(client.get(reverse("intake:detail", args=[signal.uuid])))
     assert case.reference in page
+
+
+def test_a_triage_seat_sees_no_reference_of_a_case_it_is_not_on(
+    cast: Cast, framework: None
+) -> None:
+    from samenspel.cases import services as case_services
+
+    seat = make_user(cast.police, Role.PARTNER_LIAISON, full_name="Stoel Politie")
+    services.add_triage_seat(cast.municipality_a, user=seat, by=cast.admin_a)
+    signal = make_signal(cast.police_officer, cast.municipality_a)
+    client_for(cast.case_manager).post(
+        reverse("intake:detail", args=[signal.uuid]),
+        weging(
+            signal,
+            outcome="include",
+            person="nieuw",
+            case_director=str(cast.case_manager.uuid),
+            phase="PH-2",
+            tracks=["TR-PGA"],
+        ),
+    )
+    case = Case.objects.get()
+    seat_client = client_for(seat)
+    page = text(seat_client.get(reverse("intake:detail", args=[signal.uuid])))
+    assert case.reference not in page and str(case.uuid) not in page
+    assert "niet in het team" in page
+    api = seat_client.get(f"/api/v1/triage/signals/{signal.uuid}")
+    assert api.status_code == 200
+    assert api.json()["case"] is None
+    assert str(case.uuid) not in api.content.decode()
+    # Once on the team, the seat sees which case the signal went to.
+    case_services.add_member(case, user=seat, by=cast.case_manager)
+    assert case.reference in text(seat_client.get(reverse("intake:detail", args=[signal.uuid])))
+    assert seat_client.get(f"/api/v1/triage/signals/{signal.uuid}").json()["case"] == str(case.uuid)
 
 
 def test_triage_include_without_person_and_director_shows_field_errors(

@@ -224,7 +224,7 @@ def _queue_item(signal: Signal, now: dt.datetime) -> dict[str, Any]:
     }
 
 
-def _signal_out(signal: Signal) -> SignalOut:
+def _signal_out(user: User, signal: Signal) -> SignalOut:
     now = dt.datetime.now(tz=dt.UTC)
     return SignalOut(
         **_queue_item(signal, now),
@@ -243,7 +243,7 @@ def _signal_out(signal: Signal) -> SignalOut:
         criteria=signal.criteria,
         triaged_at=signal.triaged_at,
         person=signal.person.uuid if signal.person else None,
-        case=signal.case.uuid if signal.case else None,
+        case=case.uuid if (case := selectors.linked_case(user, signal)) else None,
         attachments=[
             AttachmentOut(
                 uuid=a.uuid, name=a.name, content_type=a.content_type, size=a.size, sha256=a.sha256
@@ -272,9 +272,10 @@ def triage_queue(request: HttpRequest, overdue: bool = False, acute: bool = Fals
 @triage_router.get("/signals/{signal_uuid}", response=SignalOut)
 def get_signal(request: HttpRequest, signal_uuid: UUID, response: HttpResponse) -> Any:
     """Return one signal for the triage team; its version is the ETag."""
-    signal = selectors.get_signal_for(me(request), signal_uuid)
+    user = me(request)
+    signal = selectors.get_signal_for(user, signal_uuid)
     set_etag(response, signal)
-    return _signal_out(signal)
+    return _signal_out(user, signal)
 
 
 @triage_router.post("/signals/{signal_uuid}/pick-up", response=SignalOut)
@@ -284,7 +285,7 @@ def pick_up(request: HttpRequest, signal_uuid: UUID, response: HttpResponse) -> 
     signal = selectors.get_signal_for(user, signal_uuid, record_read=False)
     signal = services.pick_up(signal, by=user)
     set_etag(response, signal)
-    return _signal_out(signal)
+    return _signal_out(user, signal)
 
 
 def _person(user: User, person_uuid: UUID | None) -> Person | None:
@@ -334,7 +335,7 @@ def decide(
     )
     signal = selectors.get_signal_for(user, signal.uuid, record_read=False)
     set_etag(response, signal)
-    return _signal_out(signal)
+    return _signal_out(user, signal)
 
 
 @triage_router.get("/signals/{signal_uuid}/candidates", response=list[CandidateOut])

@@ -10,10 +10,11 @@ from django.utils import timezone
 
 from samenspel import audit
 from samenspel.audit.events import Event, Purpose
+from samenspel.cases.models import Case
 from samenspel.frameworks.models import FrameworkVersion
 from samenspel.frameworks.selectors import document_of
 from samenspel.intake.models import Attachment, Signal, SignalStatus, TriageSeat
-from samenspel.sharing.policy import Action, get_visible_or_404, visible
+from samenspel.sharing.policy import Action, can, get_visible_or_404, visible
 
 PURPOSE = Purpose.SIGNAL_INTAKE
 
@@ -84,6 +85,17 @@ def get_signal_for(
     if record_read:
         audit.record(Event.SIGNAL_VIEWED, by=user, obj=signal, purpose=PURPOSE)
     return signal
+
+
+def linked_case(user: Any, signal: Signal) -> Case | None:
+    """Return the case a signal was linked to, only if `user` may see that case.
+
+    A triage seat (police, OM) weighs signals but is not on every case team: the reference
+    of a case it may not see is not shown to it either.
+    """
+    if signal.case_id is None or signal.case is None:
+        return None
+    return signal.case if can(user, Action.VIEW, signal.case) else None
 
 
 def attachments_of(signal: Signal) -> QuerySet[Attachment]:

@@ -29,6 +29,7 @@ from samenspel.accounts import selectors as account_selectors
 from samenspel.accounts.models import Organisation, OrganisationType, User
 from samenspel.audit.events import Event, Purpose
 from samenspel.cases import selectors as case_selectors
+from samenspel.cases.models import Case
 from samenspel.cases.selectors import Candidate
 from samenspel.frameworks import selectors as framework_selectors
 from samenspel.frameworks.models import FrameworkVersion
@@ -81,12 +82,12 @@ def _read(upload: UploadedFile[bytes]) -> services.Upload:
     return services.Upload(name=upload.name or "", content=content)
 
 
-def _case_url(signal: Signal) -> str:
+def _case_url(case: Case | None) -> str:
     """Return the page of the case a signal opened, if the case pages exist."""
-    if signal.case_id is None or signal.case is None:
+    if case is None:
         return ""
     try:
-        return reverse("cases:detail", kwargs={"case_uuid": signal.case.uuid})
+        return reverse("cases:detail", kwargs={"case_uuid": case.uuid})
     except NoReverseMatch:
         return ""
 
@@ -309,11 +310,12 @@ def _service_errors(exc: ValidationError) -> ValidationError:
 
 
 def _triage_done(request: HttpRequest, signal: Signal) -> HttpResponse:
-    if signal.outcome == TriageOutcome.INCLUDE and (url := _case_url(signal)):
+    case = selectors.linked_case(request_user(request), signal)
+    if signal.outcome == TriageOutcome.INCLUDE and case is not None and (url := _case_url(case)):
         messages.success(
             request,
             _("Het signaal is gewogen. De casus %(reference)s is geopend.")
-            % {"reference": signal.case.reference if signal.case else ""},
+            % {"reference": case.reference},
         )
         return redirect(url)
     messages.success(request, _("Het signaal is gewogen en afgehandeld."))
@@ -418,7 +420,8 @@ def detail(request: HttpRequest, signal_uuid: uuid.UUID) -> HttpResponse:
             "form": form,
             "person_rows": _person_rows(form, candidates),
             "conflict": conflict,
-            "case_url": _case_url(signal),
+            "linked_case": (linked := selectors.linked_case(me, signal)),
+            "case_url": _case_url(linked),
             "overdue": selectors.overdue(selectors.triage_queue(me)).filter(pk=signal.pk).exists(),
             "SignalStatus": SignalStatus,
         },
