@@ -397,7 +397,10 @@ def test_a_transfer_is_declined_or_cancelled(cast: Cast) -> None:
     assert b.post(decline_url, {"reason": "Niet verhuisd."}).status_code == 302
     transfer.refresh_from_db()
     assert transfer.status == TransferStatus.DECLINED
-    assert b.get(decline_url).status_code == 404  # decided: nothing left to decide
+    decided = b.get(decline_url)  # decided: nothing left to decide, as in the API (409)
+    assert decided.status_code == 409
+    assert "Over deze overdracht is al beslist" in text(decided)
+    assert "Overdracht afwijzen</button>" not in text(decided)
 
     second = services.request_transfer(
         case, to_municipality=cast.municipality_b, reason="Toch verhuisd.", by=cast.case_manager

@@ -214,9 +214,12 @@ def test_only_the_receiving_municipality_decides(cast: Cast) -> None:
     case = _case_with_plan(cast)
     transfer = _request(cast, case)
     for user in (cast.case_manager, cast.police_officer, cast.admin_b):
-        with pytest.raises(Denied):
+        # The sender sees the transfer (403); the others do not know of it (404).
+        sees = visible(user, Transfer.objects.filter(pk=transfer.pk)).exists()
+        assert sees == (user == cast.case_manager)
+        with pytest.raises(PermissionDenied if sees else Denied):
             services.accept_transfer(transfer, case_director=cast.outsider, by=user)
-        with pytest.raises(Denied):
+        with pytest.raises(PermissionDenied if sees else Denied):
             services.decline_transfer(transfer, reason="Nee.", by=user)
     assert Transfer.objects.get(pk=transfer.pk).status == TransferStatus.REQUESTED
 
@@ -242,8 +245,10 @@ def test_declining_keeps_the_case_with_the_sender(cast: Cast) -> None:
 def test_the_sender_cancels_a_pending_transfer(cast: Cast) -> None:
     case = _case_with_plan(cast)
     transfer = _request(cast, case)
-    with pytest.raises(Denied):
+    with pytest.raises(PermissionDenied):  # the receiver sees the request, cancels nothing
         services.cancel_transfer(transfer, by=cast.outsider)
+    with pytest.raises(Denied):
+        services.cancel_transfer(transfer, by=cast.police_officer)
     cancelled = services.cancel_transfer(transfer, by=cast.case_manager)
     assert cancelled.status == TransferStatus.CANCELLED
     audited(Event.TRANSFER_CANCELLED, actor=cast.case_manager, obj=transfer)

@@ -21,7 +21,7 @@ from samenspel.api.frameworks import router as frameworks_router
 from samenspel.api.intake import router as intake_router
 from samenspel.api.intake import triage_router
 from samenspel.audit.events import Event, Outcome, Purpose
-from samenspel.lib.errors import StaleEdit
+from samenspel.lib.errors import DecisionConflict, StaleEdit
 from samenspel.sharing import selectors as sharing_selectors
 from samenspel.sharing.policy import Denied
 
@@ -85,6 +85,23 @@ def _invalid(request: HttpRequest, exc: ValidationError) -> Any:
     else:
         errors = {"__all__": " ".join(exc.messages)}
     return api.create_response(request, {"errors": errors}, status=422)
+
+
+@api.exception_handler(DecisionConflict)
+def _conflict(request: HttpRequest, exc: DecisionConflict) -> Any:
+    """Answer 409 when another decision on the same object came first; nothing was changed."""
+    user = getattr(request, "auth", None)
+    audit.record(
+        Event.DECISION_CONFLICT,
+        by=user if isinstance(user, User) else None,
+        purpose=Purpose.CASE_WORK,
+        outcome=Outcome.DENIED,
+        object_type=exc.object_type,
+        status=exc.current_status,
+    )
+    return api.create_response(
+        request, {"detail": exc.messages[0], "status": exc.current_status}, status=409
+    )
 
 
 @api.exception_handler(StaleEdit)

@@ -74,6 +74,7 @@ class Event(models.IntegerChoices):
     PERSON_CANDIDATES_SEARCHED = 907, _("Gezocht naar bekende personen")
     TRIAGE_SEAT_ADDED = 908, _("Lid aan de weegploeg toegevoegd")
     TRIAGE_SEAT_REMOVED = 909, _("Lid uit de weegploeg gehaald")
+    SIGNALS_MOVED = 910, _("Signalen met hun casus naar een andere gemeente verplaatst")
 
     PERSON_CREATED = 1001, _("Persoon geregistreerd")
     CASE_OPENED = 1002, _("Casus geopend")
@@ -96,6 +97,8 @@ class Event(models.IntegerChoices):
     CASE_HISTORY_VIEWED = 1019, _("Geschiedenis van casus bekeken")
     PERSON_VIEWED = 1020, _("Persoon bekeken")
     CASE_EDIT_CONFLICT = 1021, _("Wijziging geweigerd: intussen door een ander gewijzigd")
+    PERSON_REMOVED = 1022, _("Persoon verwijderd: geen casus of signaal meer")
+    DECISION_CONFLICT = 1023, _("Beslissing geweigerd: een ander besliste eerder")
 
     API_TOKEN_CREATED = 1101, _("API-sleutel gemaakt")
     API_TOKEN_REVOKED = 1102, _("API-sleutel ingetrokken")

@@ -90,3 +90,22 @@ def _insert_person(
         address=address.strip(),
         name_key=name_key(full)[:400],
     )
+
+
+def remove_unused_person(person: Person, *, by: User) -> bool:
+    """Remove a person record that no case and no signal refers to any more, with its record.
+
+    After a warm transfer the sending municipality keeps no person data: only the stub.
+    """
+    if person.cases.exists() or person.signals.exists():
+        return False
+    with transaction.atomic():
+        audit.record(
+            Event.PERSON_REMOVED,
+            by=by,
+            obj=person,
+            purpose=PURPOSE,
+            municipality=str(person.municipality.uuid),
+        )
+        person.delete()
+    return True

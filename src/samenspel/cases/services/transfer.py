@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
@@ -22,9 +24,11 @@ from samenspel.cases.models import (
     TransferStatus,
 )
 from samenspel.cases.services._common import PURPOSE, _new_reference, _reason, _require
-from samenspel.cases.services.persons import _insert_person
-from samenspel.intake.models import Signal
-from samenspel.sharing.policy import Action, allowed
+from samenspel.cases.services.persons import _insert_person, remove_unused_person
+from samenspel.intake.handover import move_signals_with_case
+from samenspel.lib.decisions import claim
+from samenspel.lib.errors import DecisionConflict
+from samenspel.sharing.policy import Action, allowed, require
 
 # --- Warm transfer ---------------------------------------------------------------------------
 
@@ -78,10 +82,28 @@ def request_transfer(
     return transfer
 
 
-def _decide(transfer: Transfer, by: User) -> None:
-    _require(by, Action.MANAGE, transfer)
+def _already_decided() -> str:
+    return _("Over deze overdracht is al beslist. Er is niets gewijzigd.")
+
+
+def _check_requested(transfer: Transfer) -> None:
+    """Refuse early, as a conflict, a decision on a transfer that was decided already."""
     if transfer.status != TransferStatus.REQUESTED:
-        raise ValidationError(_("Over deze overdracht is al beslist."))
+        raise DecisionConflict("cases.transfer", transfer.status, _already_decided())
+
+
+def _claim(transfer: Transfer, status: TransferStatus, by: User, **changes: Any) -> None:
+    """Decide the transfer only if it is still requested (a guarded update, lib.decisions)."""
+    claim(
+        Transfer.objects.all(),
+        transfer.pk,
+        expected=TransferStatus.REQUESTED,
+        message=_already_decided(),
+        status=status,
+        decided_by=by,
+        decided_at=timezone.now(),
+        **changes,
+    )
 
 
 def accept_transfer(transfer: Transfer, *, case_director: User, reason: str = "", by: User) -> Case:
@@ -89,9 +111,11 @@ def accept_transfer(transfer: Transfer, *, case_director: User, reason: str = ""
 
     The person is registered again in the receiving municipality, or, when it knows the
     person's BSN already, the case joins that person. The sending municipality's team leaves
-    the case; the receiving case director forms a new one.
+    the case; the receiving case director forms a new one. Of two racing decisions on one
+    transfer, one wins; the other gets DecisionConflict and changes nothing.
     """
-    _decide(transfer, by)
+    require(by, "transfer.decide", on=transfer)
+    _check_requested(transfer)
     target = transfer.to_municipality
     if not allowed(case_director, "case.direct", within=target):
         raise ValidationError(
@@ -102,6 +126,7 @@ def accept_transfer(transfer: Transfer, *, case_director: User, reason: str = ""
         )
     now = timezone.now()
     with transaction.atomic():
+        _claim(transfer, TransferStatus.ACCEPTED, by, decision_reason=reason.strip())
         case = Case.objects.select_for_update().get(pk=transfer.case_id)
         old_person = case.person
         # A BSN names one person: when the receiving municipality knows it already, the case
@@ -146,17 +171,12 @@ def accept_transfer(transfer: Transfer, *, case_director: User, reason: str = ""
             reason=transfer.reason,
             by=by,
         )
-        Transfer.objects.filter(pk=transfer.pk).update(
-            status=TransferStatus.ACCEPTED,
-            decided_by=by,
-            decided_at=now,
-            decision_reason=reason.strip(),
-        )
-        # The signals behind the case move with it; the sender keeps only the transfer stub.
-        Signal.objects.filter(case_id=case.pk).update(municipality=target, person=person)
-        if not old_person.cases.exists() and not old_person.signals.exists():
-            old_person.delete()
+        # The signals behind the case move with it, through intake's own code; the sender
+        # keeps only the transfer stub.
+        move_signals_with_case(case, to=target, person=person, by=by)
+        remove_unused_person(old_person, by=by)
         case.refresh_from_db()
+        transfer.refresh_from_db()
         audit.record(
             Event.TRANSFER_ACCEPTED,
             by=by,
@@ -172,15 +192,11 @@ def accept_transfer(transfer: Transfer, *, case_director: User, reason: str = ""
 
 def decline_transfer(transfer: Transfer, *, reason: str, by: User) -> Transfer:
     """Decline a transfer, with the reason; the case stays with the sender."""
-    _decide(transfer, by)
+    require(by, "transfer.decide", on=transfer)
+    _check_requested(transfer)
     reason = _reason(reason)
     with transaction.atomic():
-        Transfer.objects.filter(pk=transfer.pk).update(
-            status=TransferStatus.DECLINED,
-            decided_by=by,
-            decided_at=timezone.now(),
-            decision_reason=reason,
-        )
+        _claim(transfer, TransferStatus.DECLINED, by, decision_reason=reason)
         transfer.refresh_from_db()
         audit.record(
             Event.TRANSFER_DECLINED,
@@ -194,13 +210,10 @@ def decline_transfer(transfer: Transfer, *, reason: str, by: User) -> Transfer:
 
 def cancel_transfer(transfer: Transfer, *, by: User) -> Transfer:
     """Withdraw a transfer request that is not yet decided."""
-    _require(by, Action.MANAGE, transfer.case)
-    if transfer.status != TransferStatus.REQUESTED:
-        raise ValidationError(_("Over deze overdracht is al beslist."))
+    require(by, "transfer.cancel", on=transfer)
+    _check_requested(transfer)
     with transaction.atomic():
-        Transfer.objects.filter(pk=transfer.pk).update(
-            status=TransferStatus.CANCELLED, decided_by=by, decided_at=timezone.now()
-        )
+        _claim(transfer, TransferStatus.CANCELLED, by)
         transfer.refresh_from_db()
         audit.record(Event.TRANSFER_CANCELLED, by=by, obj=transfer, purpose=PURPOSE)
     return transfer

@@ -12,11 +12,14 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from samenspel import audit
+from samenspel.audit.events import Event, Outcome, Purpose
 from samenspel.cases import selectors, services
 from samenspel.cases.forms import AcceptTransferForm, DeclineTransferForm, TransferRequestForm
 from samenspel.cases.models import TransferStatus
 from samenspel.cases.views._common import _case, _form_status, _page
 from samenspel.frameworks.views.common import request_user
+from samenspel.lib.errors import DecisionConflict
 from samenspel.sharing.policy import Action, Denied
 
 # --- Transfers --------------------------------------------------------------------------------
@@ -110,6 +113,8 @@ def transfer_accept(request: HttpRequest, transfer_uuid: uuid.UUID) -> HttpRespo
                     reason=form.cleaned_data["reason"],
                     by=me,
                 )
+            except DecisionConflict:
+                return _decided_meanwhile(request, transfer, accept=True)
             except ValidationError as exc:
                 form.add_service_errors(exc)
             else:
@@ -129,6 +134,8 @@ def transfer_decline(request: HttpRequest, transfer_uuid: uuid.UUID) -> HttpResp
         if form.is_valid():
             try:
                 services.decline_transfer(transfer, reason=form.cleaned_data["reason"], by=me)
+            except DecisionConflict:
+                return _decided_meanwhile(request, transfer, accept=False)
             except ValidationError as exc:
                 form.add_service_errors(exc)
             else:
@@ -140,13 +147,27 @@ def transfer_decline(request: HttpRequest, transfer_uuid: uuid.UUID) -> HttpResp
 
 
 def _transfer_page(request: HttpRequest, transfer: Any, form: Any, *, accept: bool) -> HttpResponse:
-    if transfer.status != TransferStatus.REQUESTED:
-        raise Denied("cases.transfer", str(transfer.uuid), exists=True)
+    # A decided transfer answers as the API does: a conflict (409), not a 404.
+    decided = transfer.status != TransferStatus.REQUESTED
     if request.method == "GET":
         selectors.record_list_read(request_user(request), 1, page="transfer", obj=transfer)
     return render(
         request,
         "cases/transfer_decide.html",
-        {"transfer": transfer, "form": form, "accept": accept},
-        status=_form_status(form),
+        {"transfer": transfer, "form": form, "accept": accept, "decided": decided},
+        status=409 if decided else _form_status(form),
     )
+
+
+def _decided_meanwhile(request: HttpRequest, transfer: Any, *, accept: bool) -> HttpResponse:
+    """Answer a decision that lost the race: say so, change nothing, record the conflict."""
+    me = request_user(request)
+    audit.record(
+        Event.DECISION_CONFLICT,
+        by=me,
+        obj=transfer,
+        purpose=Purpose.CASE_WORK,
+        outcome=Outcome.DENIED,
+    )
+    transfer = selectors.get_transfer_for(me, transfer.uuid, Action.MANAGE)
+    return _transfer_page(request, transfer, None, accept=accept)
