@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from samenspel.cases.models import JUSTIFICATION_MAX, CaseStatus, Consent, InterventionStatus
-from samenspel.web.forms import UtrechtForm
+from samenspel.lib.forms import UtrechtForm
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TEXT = forms.Textarea(attrs={"rows": 3})

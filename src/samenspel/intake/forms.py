@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from samenspel.accounts.models import Organisation, User
 from samenspel.cases.services import clean_person
 from samenspel.intake.models import TriageOutcome
-from samenspel.web.forms import UtrechtForm
+from samenspel.lib.forms import UtrechtForm
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TEXT = forms.Textarea(attrs={"rows": 4})

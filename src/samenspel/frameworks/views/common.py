@@ -21,8 +21,8 @@ from samenspel.frameworks import content, selectors
 from samenspel.frameworks.course import CourseOfAction, Item, course_of_action
 from samenspel.frameworks.models import FrameworkVersion
 from samenspel.frameworks.schema import NO_ROLE, ORGANISATION_TYPES
+from samenspel.lib.forms import UtrechtForm
 from samenspel.sharing.policy import Denied
-from samenspel.web.forms import UtrechtForm
 
 SECTION_TITLES: dict[str, Promise] = {
     "framework": gettext_lazy("Kader"),

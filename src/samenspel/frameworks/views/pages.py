@@ -42,7 +42,7 @@ from samenspel.frameworks.views.common import (
     row_url,
     term_text,
 )
-from samenspel.web.forms import UtrechtForm
+from samenspel.lib.forms import UtrechtForm
 
 
 @require_safe

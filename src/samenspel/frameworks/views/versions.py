@@ -27,8 +27,8 @@ from samenspel.frameworks.views.common import (
     request_user,
     row_url,
 )
+from samenspel.lib.forms import UtrechtForm
 from samenspel.sharing.policy import Action
-from samenspel.web.forms import UtrechtForm
 
 VERSION_ACTIONS = ("publiceren", "intrekken", "verwijderen")
 # Dutch names for the fields a diff shows most; any other field shows its name in the file.
