@@ -5,7 +5,9 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, QuerySet
+from django.http import HttpRequest
 
 from samenspel.accounts.models import ApiToken, Organisation, RoleAssignment, User
 from samenspel.sharing.policy import Action, get_visible_or_404, visible
@@ -65,3 +67,17 @@ def api_tokens_for_operator(*, user: User | None = None) -> QuerySet[ApiToken]:
     """Return API keys for the operator at the command line, who holds the database anyway."""
     tokens = ApiToken.objects.select_related("user").order_by("-created_at", "-id")
     return tokens.filter(user=user) if user is not None else tokens
+
+
+def request_user(request: HttpRequest) -> User:
+    """Return the logged-in user; the middleware lets only verified users reach the views."""
+    user = request.user
+    if not isinstance(user, User):  # RequireVerifiedLoginMiddleware lets no one else through
+        raise PermissionDenied
+    return user
+
+
+def is_verified(user: object) -> bool:
+    """Tell whether a user passed the second factor (django-otp adds is_verified at runtime)."""
+    check = getattr(user, "is_verified", None)
+    return bool(check()) if callable(check) else False

@@ -16,7 +16,7 @@ from ninja.security import HttpBearer, SessionAuth
 
 from samenspel.accounts import services as accounts
 from samenspel.accounts.models import User
-from samenspel.web.middleware import is_verified
+from samenspel.accounts.selectors import is_verified
 
 
 class VerifiedSession(SessionAuth):

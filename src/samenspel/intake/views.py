@@ -27,13 +27,13 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from samenspel import audit
 from samenspel.accounts import selectors as account_selectors
 from samenspel.accounts.models import Organisation, OrganisationType, User
+from samenspel.accounts.selectors import request_user
 from samenspel.audit.events import Event, Purpose
 from samenspel.cases import selectors as case_selectors
 from samenspel.cases.models import Case
 from samenspel.cases.selectors import Candidate
 from samenspel.frameworks import selectors as framework_selectors
 from samenspel.frameworks.models import FrameworkVersion
-from samenspel.frameworks.views.common import request_user
 from samenspel.intake import selectors, services
 from samenspel.intake.forms import (
     NEW_PERSON,

@@ -32,9 +32,10 @@ from samenspel import audit
 from samenspel.accounts import services
 from samenspel.accounts.backends import SSO_OUTCOME, SingleSignOnOutcome, as_identifier
 from samenspel.accounts.models import RecoveryCodeDevice, User
+from samenspel.accounts.selectors import is_verified
 from samenspel.audit.events import Event, Outcome, Purpose
 from samenspel.web.forms import LoginForm, RecoveryCodeForm, TokenForm
-from samenspel.web.middleware import LOGIN_AT, is_verified
+from samenspel.web.middleware import LOGIN_AT
 
 NEXT = "samenspel_next"
 

@@ -9,9 +9,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from samenspel.accounts.models import User
+from samenspel.accounts.selectors import is_verified
 from samenspel.intake import services as intake_services
 from samenspel.sharing.policy import allowed
-from samenspel.web.middleware import is_verified
 
 
 def shell(request: HttpRequest) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from samenspel import audit
+from samenspel.accounts.selectors import is_verified
 from samenspel.audit.context import RequestContext, bound
 from samenspel.audit.events import Event, Outcome, Purpose
 
@@ -24,12 +25,6 @@ _REQUEST_ID = re.compile(r"^[A-Za-z0-9-]{8,64}$")
 LOGIN_AT = "samenspel_login_at"
 
 Handler = Callable[[HttpRequest], HttpResponse]
-
-
-def is_verified(user: object) -> bool:
-    """Tell whether a user passed the second factor (django-otp adds is_verified at runtime)."""
-    check = getattr(user, "is_verified", None)
-    return bool(check()) if callable(check) else False
 
 
 class RequestContextMiddleware:

@@ -11,11 +11,11 @@ from django.utils.translation import gettext as _
 
 from samenspel import audit
 from samenspel.accounts.models import User
+from samenspel.accounts.selectors import request_user
 from samenspel.audit.events import Event, Outcome, Purpose
 from samenspel.cases import selectors
 from samenspel.cases.models import Case
 from samenspel.frameworks.selectors import document_of
-from samenspel.frameworks.views.common import request_user
 from samenspel.sharing.policy import Action
 
 # --- Helpers --------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from samenspel.accounts.models import User
+from samenspel.accounts.selectors import request_user
 from samenspel.cases import selectors, services
 from samenspel.cases.forms import JustifyForm
 from samenspel.cases.models import Case, CaseStatus, Dimension, Intervention, TransferStatus
@@ -24,7 +25,6 @@ from samenspel.frameworks.views.common import (
     item_out,
     organisation_type_label,
     refs,
-    request_user,
 )
 from samenspel.lib.errors import StaleEdit
 from samenspel.sharing.policy import Action, can

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from samenspel import audit
+from samenspel.accounts.selectors import request_user
 from samenspel.audit.events import Event, Purpose
 from samenspel.cases import selectors
 from samenspel.cases.forms import CaseFilterForm
@@ -22,7 +23,6 @@ from samenspel.cases.models import CaseStatus
 from samenspel.cases.views._common import _named, _rows
 from samenspel.cases.views.detail import _balance_rows, _history_steps
 from samenspel.frameworks.pdf import render_pdf
-from samenspel.frameworks.views.common import request_user
 from samenspel.lib.spreadsheet import csv_lines
 
 # --- Exports ----------------------------------------------------------------------------------

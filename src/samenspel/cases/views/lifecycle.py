@@ -13,6 +13,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
 from samenspel.accounts.models import User
+from samenspel.accounts.selectors import request_user
 from samenspel.cases import selectors, services
 from samenspel.cases.forms import CloseForm, ReasonForm, TracksForm, TransitionForm
 from samenspel.cases.models import Case, CaseStatus, Dimension
@@ -27,7 +28,6 @@ from samenspel.cases.views._common import (
     _uncertain,
 )
 from samenspel.frameworks.selectors import document_of
-from samenspel.frameworks.views.common import request_user
 from samenspel.lib.errors import StaleEdit
 from samenspel.sharing.policy import Action
 

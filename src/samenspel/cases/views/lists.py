@@ -7,11 +7,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from samenspel.accounts.selectors import request_user
 from samenspel.cases import selectors
 from samenspel.cases.forms import CaseFilterForm
 from samenspel.cases.models import CaseStatus
 from samenspel.cases.views._common import _form_status
-from samenspel.frameworks.views.common import request_user
 
 PAGE_SIZE = 100
 

@@ -11,6 +11,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from samenspel.accounts.selectors import request_user
 from samenspel.cases import selectors, services
 from samenspel.cases.balance import DOMAINS
 from samenspel.cases.forms import InterventionAddForm, InterventionEditForm
@@ -24,7 +25,7 @@ from samenspel.cases.views._common import (
 )
 from samenspel.cases.views.detail import _balance_rows
 from samenspel.frameworks.selectors import document_of
-from samenspel.frameworks.views.common import DOMAIN_LABELS, request_user
+from samenspel.frameworks.views.common import DOMAIN_LABELS
 from samenspel.lib.errors import StaleEdit
 from samenspel.sharing.policy import Action, allowed
 

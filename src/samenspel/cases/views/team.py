@@ -10,10 +10,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
+from samenspel.accounts.selectors import request_user
 from samenspel.cases import selectors, services
 from samenspel.cases.forms import MemberForm
 from samenspel.cases.views._common import _case, _form_status, _page
-from samenspel.frameworks.views.common import request_user
 from samenspel.sharing.policy import Action, Denied, allowed, require
 
 # --- Team -------------------------------------------------------------------------------------

@@ -13,12 +13,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from samenspel import audit
+from samenspel.accounts.selectors import request_user
 from samenspel.audit.events import Event, Outcome, Purpose
 from samenspel.cases import selectors, services
 from samenspel.cases.forms import AcceptTransferForm, DeclineTransferForm, TransferRequestForm
 from samenspel.cases.models import TransferStatus
 from samenspel.cases.views._common import _case, _form_status, _page
-from samenspel.frameworks.views.common import request_user
 from samenspel.lib.errors import DecisionConflict
 from samenspel.sharing.policy import Action, Denied
 

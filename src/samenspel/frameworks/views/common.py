@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from typing import Any, cast
 
 from django import forms
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -73,14 +72,6 @@ RACI_LETTERS: tuple[tuple[str, Promise, Promise], ...] = (
 RACI_WORDS = {letter: word for letter, word, _explanation in RACI_LETTERS}
 
 EMPTY = "\u2013"  # an en dash: shown for an empty value
-
-
-def request_user(request: HttpRequest) -> User:
-    """Return the logged-in user; the middleware lets only verified users reach these views."""
-    user = request.user
-    if not isinstance(user, User):  # RequireVerifiedLoginMiddleware lets no one else through
-        raise PermissionDenied
-    return user
 
 
 def not_found(section: str, key: str) -> Denied:

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_safe
 
 from samenspel.accounts import selectors as account_selectors
 from samenspel.accounts.models import OrganisationType
+from samenspel.accounts.selectors import request_user
 from samenspel.frameworks import selectors
 from samenspel.frameworks.schema import (
     FLAG_NAMES,
@@ -37,7 +38,6 @@ from samenspel.frameworks.views.common import (
     refs,
     render_empty,
     render_page,
-    request_user,
     require_frame,
     row_url,
     term_text,

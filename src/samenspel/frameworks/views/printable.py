@@ -10,13 +10,13 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from samenspel.accounts.selectors import request_user
 from samenspel.frameworks import selectors
 from samenspel.frameworks.pdf import render_pdf
 from samenspel.frameworks.views.common import (
     course_context,
     marked,
     organisation_type_for,
-    request_user,
     require_frame,
 )
 

@@ -17,16 +17,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
 from samenspel.accounts.models import User
+from samenspel.accounts.selectors import request_user
 from samenspel.frameworks import content, selectors, services
 from samenspel.frameworks.models import FrameworkVersion, VersionStatus
 from samenspel.frameworks.schema import SECTIONS, count_uncertain
-from samenspel.frameworks.views.common import (
-    EMPTY,
-    SECTION_TITLES,
-    not_found,
-    request_user,
-    row_url,
-)
+from samenspel.frameworks.views.common import EMPTY, SECTION_TITLES, not_found, row_url
 from samenspel.lib.forms import UtrechtForm
 from samenspel.sharing.policy import Action
 
