@@ -14,7 +14,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from samenspel import audit
 from samenspel.accounts import selectors, services
 from samenspel.accounts.forms import (
     ApiTokenForm,
@@ -27,7 +26,6 @@ from samenspel.accounts.forms import (
 from samenspel.accounts.models import Organisation, RecoveryCodeDevice, Role, User
 from samenspel.accounts.selectors import is_verified
 from samenspel.accounts.selectors import request_user as _me
-from samenspel.audit.events import Event, Purpose
 from samenspel.sharing.policy import Action, Denied, allowed
 
 # --- Own account --------------------------------------------------------------------------
@@ -50,7 +48,7 @@ def account(request: HttpRequest) -> HttpResponse:
             update_session_auth_hash(request, me)
             messages.success(request, _("Uw wachtwoord is gewijzigd."))
             return redirect("web:account")
-    audit.record(Event.USER_VIEWED, by=me, obj=me, purpose=Purpose.AUTHENTICATION, page="account")
+    selectors.own_account(me, page="account")
     device = RecoveryCodeDevice.objects.filter(user=me).first()
     return render(
         request,
@@ -98,9 +96,7 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
             form.add_service_errors(exc)
         else:
             form = ApiTokenForm()
-    audit.record(
-        Event.USER_VIEWED, by=me, obj=me, purpose=Purpose.AUTHENTICATION, page="api_tokens"
-    )
+    selectors.own_account(me, page="api_tokens")
     return render(
         request,
         "web/api_tokens.html",
@@ -129,13 +125,7 @@ def api_token_revoke(request: HttpRequest, token_uuid: uuid.UUID) -> HttpRespons
 
 def organisation_list(request: HttpRequest) -> HttpResponse:
     me = _me(request)
-    organisations = list(selectors.organisations_visible_to(me))
-    audit.record(
-        Event.ORGANISATION_LIST_VIEWED,
-        by=me,
-        purpose=Purpose.ADMINISTRATION,
-        count=len(organisations),
-    )
+    organisations = selectors.organisation_list(me)
     return render(
         request,
         "web/organisation_list.html",
@@ -145,9 +135,8 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
 
 def organisation_detail(request: HttpRequest, org_uuid: uuid.UUID) -> HttpResponse:
     me = _me(request)
-    org = selectors.get_organisation_for(me, org_uuid)
+    org = selectors.get_organisation_for(me, org_uuid, record_read=True)
     users = list(selectors.users_visible_to(me).filter(organisation=org))
-    audit.record(Event.ORGANISATION_VIEWED, by=me, obj=org, purpose=Purpose.ADMINISTRATION)
     can_manage = selectors.organisations_visible_to(me, Action.MANAGE).filter(pk=org.pk).exists()
     return render(
         request,
@@ -187,9 +176,7 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("De organisatie is aangemaakt."))
             return redirect("web:organisation_detail", org_uuid=org.uuid)
     del form.fields["is_active"]
-    audit.record(
-        Event.PAGE_VIEWED, by=me, purpose=Purpose.ADMINISTRATION, page="organisation_create"
-    )
+    selectors.record_page_read(me, page="organisation_create")
     return render(
         request,
         "web/form_page.html",
@@ -200,7 +187,7 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
 
 def organisation_edit(request: HttpRequest, org_uuid: uuid.UUID) -> HttpResponse:
     me = _me(request)
-    org = selectors.get_organisation_for(me, org_uuid, Action.MANAGE)
+    org = selectors.get_organisation_for(me, org_uuid, Action.MANAGE, record_read=True, page="edit")
     initial = {
         "name": org.name,
         "type": org.type,
@@ -225,9 +212,6 @@ def organisation_edit(request: HttpRequest, org_uuid: uuid.UUID) -> HttpResponse
         else:
             messages.success(request, _("De organisatie is opgeslagen."))
             return redirect("web:organisation_detail", org_uuid=org.uuid)
-    audit.record(
-        Event.ORGANISATION_VIEWED, by=me, obj=org, purpose=Purpose.ADMINISTRATION, page="edit"
-    )
     return render(
         request,
         "web/form_page.html",
@@ -245,8 +229,7 @@ def organisation_edit(request: HttpRequest, org_uuid: uuid.UUID) -> HttpResponse
 
 def user_list(request: HttpRequest) -> HttpResponse:
     me = _me(request)
-    users = list(selectors.users_visible_to(me))
-    audit.record(Event.USER_LIST_VIEWED, by=me, purpose=Purpose.ADMINISTRATION, count=len(users))
+    users = selectors.user_list(me)
     return render(
         request,
         "web/user_list.html",
@@ -259,9 +242,8 @@ def user_list(request: HttpRequest) -> HttpResponse:
 
 def user_detail(request: HttpRequest, user_uuid: uuid.UUID) -> HttpResponse:
     me = _me(request)
-    person = selectors.get_user_for(me, user_uuid)
+    person = selectors.get_user_for(me, user_uuid, record_read=True)
     can_manage = selectors.users_visible_to(me, Action.MANAGE).filter(pk=person.pk).exists()
-    audit.record(Event.USER_VIEWED, by=me, obj=person, purpose=Purpose.ADMINISTRATION)
     return render(
         request,
         "web/user_detail.html",
@@ -309,7 +291,7 @@ def user_create(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("De gebruiker is aangemaakt."))
             return redirect("web:user_detail", user_uuid=person.uuid)
-    audit.record(Event.PAGE_VIEWED, by=me, purpose=Purpose.ADMINISTRATION, page="user_create")
+    selectors.record_page_read(me, page="user_create")
     return render(
         request,
         "web/form_page.html",
@@ -320,7 +302,7 @@ def user_create(request: HttpRequest) -> HttpResponse:
 
 def user_edit(request: HttpRequest, user_uuid: uuid.UUID) -> HttpResponse:
     me = _me(request)
-    person = selectors.get_user_for(me, user_uuid, Action.MANAGE)
+    person = selectors.get_user_for(me, user_uuid, Action.MANAGE, record_read=True, page="edit")
     initial = {
         "full_name": person.full_name,
         "email": person.email,
@@ -349,7 +331,6 @@ def user_edit(request: HttpRequest, user_uuid: uuid.UUID) -> HttpResponse:
         else:
             messages.success(request, _("De gebruiker is opgeslagen."))
             return redirect("web:user_detail", user_uuid=person.uuid)
-    audit.record(Event.USER_VIEWED, by=me, obj=person, purpose=Purpose.ADMINISTRATION, page="edit")
     return render(
         request,
         "web/form_page.html",

@@ -199,46 +199,28 @@ def _user_out(user: User) -> UserOut:
 def list_organisations(request: HttpRequest) -> Any:
     """List the organisations you may see."""
     me = _me(request)
-    orgs = list(selectors.organisations_visible_to(me))
-    audit.record(
-        Event.ORGANISATION_LIST_VIEWED,
-        by=me,
-        purpose=Purpose.ADMINISTRATION,
-        count=len(orgs),
-        api=True,
-    )
-    return orgs
+    return selectors.organisation_list(me)
 
 
 @api.get("/organisations/{org_uuid}", response=OrganisationOut, tags=["organisations"])
 def get_organisation(request: HttpRequest, org_uuid: UUID) -> Any:
     """Return one organisation."""
     me = _me(request)
-    org = selectors.get_organisation_for(me, org_uuid)
-    audit.record(
-        Event.ORGANISATION_VIEWED, by=me, obj=org, purpose=Purpose.ADMINISTRATION, api=True
-    )
-    return org
+    return selectors.get_organisation_for(me, org_uuid, record_read=True)
 
 
 @api.get("/users", response=list[UserOut], tags=["users"])
 def list_users(request: HttpRequest) -> Any:
     """List the users you may see."""
     me = _me(request)
-    users = list(selectors.users_visible_to(me))
-    audit.record(
-        Event.USER_LIST_VIEWED, by=me, purpose=Purpose.ADMINISTRATION, count=len(users), api=True
-    )
-    return [_user_out(u) for u in users]
+    return [_user_out(u) for u in selectors.user_list(me)]
 
 
 @api.get("/users/{user_uuid}", response=UserOut, tags=["users"])
 def get_user(request: HttpRequest, user_uuid: UUID) -> Any:
     """Return one user."""
     me = _me(request)
-    user = selectors.get_user_for(me, user_uuid)
-    audit.record(Event.USER_VIEWED, by=me, obj=user, purpose=Purpose.ADMINISTRATION, api=True)
-    return _user_out(user)
+    return _user_out(selectors.get_user_for(me, user_uuid, record_read=True))
 
 
 def _event_out(row: Any) -> AuditEventOut:
@@ -272,8 +254,8 @@ def list_audit_events(
     if before_seq is not None:
         qs = qs.filter(seq__lt=before_seq)
     rows = list(qs[:limit])
-    audit.record(
-        Event.AUDIT_LOG_VIEWED, by=me, purpose=Purpose.AUDIT_REVIEW, count=len(rows), api=True
+    sharing_selectors.record_log_read(
+        me, sharing_selectors.AuditFilter(event=event), count=len(rows), page_number=1
     )
     return [_event_out(r) for r in rows]
 
@@ -282,8 +264,4 @@ def list_audit_events(
 def get_audit_event(request: HttpRequest, seq: int) -> Any:
     """Return one audit record you may read."""
     me = _me(request)
-    row = sharing_selectors.get_audit_event_for(me, seq)
-    audit.record(
-        Event.AUDIT_RECORD_VIEWED, by=me, purpose=Purpose.AUDIT_REVIEW, record=seq, api=True
-    )
-    return _event_out(row)
+    return _event_out(sharing_selectors.get_audit_event_for(me, seq))

@@ -12,10 +12,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from samenspel import audit
 from samenspel.accounts.models import User
 from samenspel.accounts.selectors import request_user as _me
-from samenspel.audit.events import Event, Purpose
 from samenspel.audit.forms import AuditFilterForm
 from samenspel.lib.spreadsheet import csv_lines
 from samenspel.sharing import selectors as sharing_selectors
@@ -54,13 +52,8 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     filters = _audit_filters(form)
     qs = sharing_selectors.audit_events_visible_to(me, filters)
     page = Paginator(qs, 50).get_page(request.GET.get("pagina"))
-    audit.record(
-        Event.AUDIT_LOG_VIEWED,
-        by=me,
-        purpose=Purpose.AUDIT_REVIEW,
-        page_number=page.number,
-        event_filter=filters.event,
-        object_id=filters.object_id or None,
+    sharing_selectors.record_log_read(
+        me, filters, count=len(page.object_list), page_number=page.number
     )
     query = request.GET.copy()
     query.pop("pagina", None)
@@ -104,14 +97,7 @@ def audit_export(request: HttpRequest) -> HttpResponseBase:
     filters = _audit_filters(form)
     qs = sharing_selectors.audit_events_visible_to(me, filters)[:EXPORT_LIMIT]
     count = qs.count()
-    audit.record(
-        Event.AUDIT_EXPORTED,
-        by=me,
-        purpose=Purpose.AUDIT_REVIEW,
-        count=count,
-        event_filter=filters.event,
-        object_id=filters.object_id or None,
-    )
+    sharing_selectors.record_log_export(me, filters, count=count)
 
     rows = (
         (
@@ -145,5 +131,4 @@ def audit_export(request: HttpRequest) -> HttpResponseBase:
 def audit_record_detail(request: HttpRequest, seq: int) -> HttpResponse:
     me = _me(request)
     record = sharing_selectors.get_audit_event_for(me, seq)
-    audit.record(Event.AUDIT_RECORD_VIEWED, by=me, purpose=Purpose.AUDIT_REVIEW, record=seq)
     return render(request, "web/audit_record.html", {"record": record})

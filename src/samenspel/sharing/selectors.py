@@ -8,7 +8,9 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 
+from samenspel import audit
 from samenspel.audit import selectors as audit_selectors
+from samenspel.audit.events import Event, Purpose
 from samenspel.sharing.policy import Action, get_visible_or_404, visible
 
 if TYPE_CHECKING:
@@ -53,5 +55,32 @@ def audit_events_visible_to(user: Any, filters: AuditFilter | None = None) -> Qu
 
 
 def get_audit_event_for(user: Any, seq: int) -> AuditEvent:
-    """Return one audit record that `user` may read, or raise a 404."""
-    return get_visible_or_404(user, audit_selectors.unfiltered_events(), Action.VIEW, seq=seq)
+    """Return one audit record that `user` may read, or raise a 404; the read is audited."""
+    row = get_visible_or_404(user, audit_selectors.unfiltered_events(), Action.VIEW, seq=seq)
+    audit.record(Event.AUDIT_RECORD_VIEWED, by=user, purpose=Purpose.AUDIT_REVIEW, record=seq)
+    return row
+
+
+def record_log_read(user: Any, filters: AuditFilter, *, count: int, page_number: int) -> None:
+    """Audit that the privacy officer read a page (or an API list) of the log."""
+    audit.record(
+        Event.AUDIT_LOG_VIEWED,
+        by=user,
+        purpose=Purpose.AUDIT_REVIEW,
+        count=count,
+        page_number=page_number,
+        event_filter=filters.event,
+        object_id=filters.object_id or None,
+    )
+
+
+def record_log_export(user: Any, filters: AuditFilter, *, count: int) -> None:
+    """Audit that the privacy officer exported records of the log."""
+    audit.record(
+        Event.AUDIT_EXPORTED,
+        by=user,
+        purpose=Purpose.AUDIT_REVIEW,
+        count=count,
+        event_filter=filters.event,
+        object_id=filters.object_id or None,
+    )

@@ -7,11 +7,10 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from samenspel import audit
 from samenspel.accounts import selectors
 from samenspel.accounts.models import Role
 from samenspel.accounts.selectors import request_user as _me
-from samenspel.audit.events import Event, Purpose
+from samenspel.audit.events import Purpose
 from samenspel.cases import selectors as case_selectors
 from samenspel.intake import selectors as intake_selectors
 from samenspel.intake import services as intake_services
@@ -40,5 +39,5 @@ def home(request: HttpRequest) -> HttpResponse:
     # Counts only, through the same policy as the list: no person is shown here.
     context["case_counts"] = case_selectors.count_cases(me)
     context["my_case_count"] = case_selectors.case_list(me, mine=True).count()
-    audit.record(Event.PAGE_VIEWED, by=me, purpose=Purpose.COLLABORATION, page="home")
+    selectors.record_page_read(me, page="home", purpose=Purpose.COLLABORATION)
     return render(request, "web/home.html", context)
