@@ -18,35 +18,92 @@ from typing import Any
 from samenspel.frameworks.source import Path_, Problem, SourceDocument, dotted, read
 
 
-class K(Enum):
-    """Kinds of field value."""
+class Kind(Enum):
+    """What kind of value a field holds."""
 
     TEXT = "text"  # non-empty text
-    OPT_TEXT = "optional text"
+    OPTIONAL_TEXT = "optional text"
     BOOL = "true or false"
-    INT = "whole number"
+    NUMBER = "whole number"
     DATE = "date (YYYY-MM-DD)"
     REF = "reference"
     REFS = "list of references"
-    ENUM = "choice"
-    ENUMS = "list of choices"
+    CHOICE = "choice"
+    CHOICES = "list of choices"
     TEXTS = "list of texts"
-    TERM = "term"
-    SOURCES = "source tags"
+    SOURCE_TAGS = "source tags"
     BLOCK = "block"
 
 
 @dataclass(frozen=True)
-class F:
-    """One field of a row."""
+class FieldSpec:
+    """One field of a row: its name, its kind and what its value may be."""
 
     name: str
-    kind: K
+    kind: Kind
     required: bool = True
     ref: str = ""  # for REF/REFS: the section (or sections, "stages|phases") referred to
     choices: tuple[str, ...] = ()
-    fields: tuple[F, ...] = ()  # for BLOCK
+    fields: tuple[FieldSpec, ...] = ()  # for BLOCK
     non_empty: bool = False  # for lists
+
+
+# Small constructors, so that the sections below read as a description of the file.
+
+
+def text(name: str) -> FieldSpec:
+    """Return a required, non-empty text field."""
+    return FieldSpec(name, Kind.TEXT)
+
+
+def optional_text(name: str) -> FieldSpec:
+    """Return a text field that may be left out (or left empty)."""
+    return FieldSpec(name, Kind.OPTIONAL_TEXT, required=False)
+
+
+def texts(name: str) -> FieldSpec:
+    """Return an optional list of texts."""
+    return FieldSpec(name, Kind.TEXTS, required=False)
+
+
+def number(name: str) -> FieldSpec:
+    """Return a required whole number, zero or more."""
+    return FieldSpec(name, Kind.NUMBER)
+
+
+def date(name: str, *, required: bool = True) -> FieldSpec:
+    """Return a date written as YYYY-MM-DD."""
+    return FieldSpec(name, Kind.DATE, required=required)
+
+
+def yes_no(name: str) -> FieldSpec:
+    """Return an optional true/false field (left out means false)."""
+    return FieldSpec(name, Kind.BOOL, required=False)
+
+
+def choice(name: str, options: tuple[str, ...], *, required: bool = True) -> FieldSpec:
+    """Return a field holding one of `options`."""
+    return FieldSpec(name, Kind.CHOICE, required=required, choices=options)
+
+
+def choices(name: str, options: tuple[str, ...]) -> FieldSpec:
+    """Return a non-empty list of some of `options`."""
+    return FieldSpec(name, Kind.CHOICES, choices=options, non_empty=True)
+
+
+def ref(name: str, to: str) -> FieldSpec:
+    """Return the id of a row in section `to` (or in one of "stages|phases")."""
+    return FieldSpec(name, Kind.REF, ref=to)
+
+
+def refs(name: str, to: str, *, required: bool = False) -> FieldSpec:
+    """Return a list of ids of rows in section `to`; a required list names at least one."""
+    return FieldSpec(name, Kind.REFS, required=required, ref=to, non_empty=required)
+
+
+def block(name: str, *fields: FieldSpec, required: bool = True) -> FieldSpec:
+    """Return a block of named fields."""
+    return FieldSpec(name, Kind.BLOCK, required=required, fields=fields)
 
 
 ORGANISATION_TYPES = (
@@ -64,6 +121,7 @@ ORGANISATION_TYPES = (
 MEASURE_DOMAINS = ("prevention", "care", "repression")
 TERM_UNITS = ("days", "weeks", "months", "years")
 URGENCIES = ("acute", "non_acute")
+# Measure flags (domain.md §4): CONSULT-BGM, TRUST, VOLUNTARY, INFO-AIVD, VERIFY.
 FLAG_NAMES = ("consult_mayor", "trust_tension", "voluntary", "relies_on_aivd", "verify_duty")
 NO_ROLE = "\u2013"  # an en dash: no role in this stage
 RACI_VALUE = re.compile(rf"^({NO_ROLE}|-|[RACI](/[RACI])*)$")
@@ -71,17 +129,17 @@ SOURCE_ID = re.compile(r"^S-\d{2,3}[a-z]?$")
 UNCERTAIN_TAG = "GK?"
 KNOWN_TAGS = ("GK", UNCERTAIN_TAG)
 
-SRC = F("src", K.SOURCES)
-TERM_FIELDS = (F("value", K.INT), F("unit", K.ENUM, choices=TERM_UNITS))
+SOURCE_TAGS = FieldSpec("src", Kind.SOURCE_TAGS)
+TERM = (number("value"), choice("unit", TERM_UNITS))
 
 FRAMEWORK_FIELDS = (
-    F("id", K.TEXT),
-    F("title", K.TEXT),
-    F("version", K.TEXT),
-    F("valid_from", K.DATE),
-    F("valid_until", K.DATE, required=False),
-    F("language", K.ENUM, choices=("nl",)),
-    F("description", K.OPT_TEXT, required=False),
+    text("id"),
+    text("title"),
+    text("version"),
+    date("valid_from"),
+    date("valid_until", required=False),
+    choice("language", ("nl",)),
+    optional_text("description"),
 )
 
 
@@ -91,7 +149,7 @@ class Section:
 
     name: str
     id_pattern: str  # a regular expression ids must match ("" for rows without id)
-    fields: tuple[F, ...]
+    fields: tuple[FieldSpec, ...]
     label: str  # what one row is called in messages
 
 
@@ -99,29 +157,24 @@ SECTIONS: tuple[Section, ...] = (
     Section(
         "sources",
         r"^S-\d{2,3}[a-z]?$",
-        (
-            F("id", K.TEXT),
-            F("title", K.TEXT),
-            F("url", K.OPT_TEXT, required=False),
-            F("note", K.OPT_TEXT, required=False),
-        ),
+        (text("id"), text("title"), optional_text("url"), optional_text("note")),
         "source",
     ),
     Section(
         "actors",
         r"^A-[A-Z]{2,6}$",
         (
-            F("id", K.TEXT),
-            F("name", K.TEXT),
-            F("name_en", K.TEXT),
-            F("organisation_type", K.ENUM, required=False, choices=ORGANISATION_TYPES),
-            F("role", K.TEXT),
-            F("legal_domains", K.REFS, required=False, ref="legal_domains"),
-            F("may_share", K.OPT_TEXT, required=False),
-            F("may_not_share", K.OPT_TEXT, required=False),
-            F("tasks", K.TEXTS, required=False),
-            F("does_not", K.TEXTS, required=False),
-            SRC,
+            text("id"),
+            text("name"),
+            text("name_en"),
+            choice("organisation_type", ORGANISATION_TYPES, required=False),
+            text("role"),
+            refs("legal_domains", "legal_domains"),
+            optional_text("may_share"),
+            optional_text("may_not_share"),
+            texts("tasks"),
+            texts("does_not"),
+            SOURCE_TAGS,
         ),
         "actor",
     ),
@@ -129,14 +182,14 @@ SECTIONS: tuple[Section, ...] = (
         "stages",
         r"^ST-\d$",
         (
-            F("id", K.TEXT),
-            F("name", K.TEXT),
-            F("name_en", K.TEXT),
-            F("order", K.INT),
-            F("entry", K.TEXT),
-            F("exit", K.TEXT),
-            F("terminal", K.BOOL, required=False),
-            SRC,
+            text("id"),
+            text("name"),
+            text("name_en"),
+            number("order"),
+            text("entry"),
+            text("exit"),
+            yes_no("terminal"),
+            SOURCE_TAGS,
         ),
         "stage",
     ),
@@ -144,15 +197,15 @@ SECTIONS: tuple[Section, ...] = (
         "phases",
         r"^PH-\d$",
         (
-            F("id", K.TEXT),
-            F("name", K.TEXT),
-            F("name_en", K.TEXT),
-            F("order", K.INT),
-            F("entry", K.TEXT),
-            F("exit", K.TEXT),
-            F("terminal", K.BOOL, required=False),
-            F("tracks", K.REFS, required=False, ref="tracks"),
-            SRC,
+            text("id"),
+            text("name"),
+            text("name_en"),
+            number("order"),
+            text("entry"),
+            text("exit"),
+            yes_no("terminal"),
+            refs("tracks", "tracks"),
+            SOURCE_TAGS,
         ),
         "phase",
     ),
@@ -160,12 +213,12 @@ SECTIONS: tuple[Section, ...] = (
         "tracks",
         r"^TR-[A-Z]{2,12}$",
         (
-            F("id", K.TEXT),
-            F("name", K.TEXT),
-            F("name_en", K.TEXT),
-            F("lead", K.TEXT),
-            F("lead_actors", K.REFS, required=False, ref="actors"),
-            SRC,
+            text("id"),
+            text("name"),
+            text("name_en"),
+            text("lead"),
+            refs("lead_actors", "actors"),
+            SOURCE_TAGS,
         ),
         "track",
     ),
@@ -173,10 +226,10 @@ SECTIONS: tuple[Section, ...] = (
         "transitions",
         "",
         (
-            F("from", K.REF, ref="stages|phases"),
-            F("to", K.REF, ref="stages|phases"),
-            F("criteria", K.TEXT),
-            SRC,
+            ref("from", "stages|phases"),
+            ref("to", "stages|phases"),
+            text("criteria"),
+            SOURCE_TAGS,
         ),
         "transition",
     ),
@@ -184,15 +237,15 @@ SECTIONS: tuple[Section, ...] = (
         "legal_domains",
         r"^D-[A-Z]{2,8}$",
         (
-            F("id", K.TEXT),
-            F("name", K.TEXT),
-            F("name_en", K.TEXT),
-            F("purpose", K.TEXT),
-            F("competent_authorities", K.REFS, ref="actors", non_empty=True),
-            F("authority_text", K.TEXT),
-            F("instruments", K.TEXT),
-            F("review_route", K.TEXT),
-            SRC,
+            text("id"),
+            text("name"),
+            text("name_en"),
+            text("purpose"),
+            refs("competent_authorities", "actors", required=True),
+            text("authority_text"),
+            text("instruments"),
+            text("review_route"),
+            SOURCE_TAGS,
         ),
         "legal domain",
     ),
@@ -200,38 +253,22 @@ SECTIONS: tuple[Section, ...] = (
         "measures",
         r"^I-\d{2}$",
         (
-            F("id", K.TEXT),
-            F("name", K.TEXT),
-            F("name_en", K.TEXT),
-            F("domains", K.ENUMS, choices=MEASURE_DOMAINS, non_empty=True),
-            F("legal_domain", K.REF, ref="legal_domains"),
-            F(
-                "legal_basis",
-                K.BLOCK,
-                fields=(F("text", K.TEXT), F("reference", K.OPT_TEXT, required=False)),
-            ),
-            F(
-                "decision_role",
-                K.BLOCK,
-                fields=(
-                    F("actors", K.REFS, ref="actors", non_empty=True),
-                    F("text", K.TEXT),
-                ),
-            ),
-            F("executors", K.REFS, ref="actors", required=False),
-            F("executor_text", K.TEXT),
-            F("phases", K.REFS, ref="phases", required=False),
-            F("stages", K.REFS, ref="stages", required=False),
-            F(
-                "flags",
-                K.BLOCK,
-                required=False,
-                fields=tuple(F(n, K.BOOL, required=False) for n in FLAG_NAMES),
-            ),
-            F("max_term", K.BLOCK, required=False, fields=TERM_FIELDS),
-            F("extension", K.OPT_TEXT, required=False),
-            F("notes", K.OPT_TEXT, required=False),
-            SRC,
+            text("id"),
+            text("name"),
+            text("name_en"),
+            choices("domains", MEASURE_DOMAINS),
+            ref("legal_domain", "legal_domains"),
+            block("legal_basis", text("text"), optional_text("reference")),
+            block("decision_role", refs("actors", "actors", required=True), text("text")),
+            refs("executors", "actors"),
+            text("executor_text"),
+            refs("phases", "phases"),
+            refs("stages", "stages"),
+            block("flags", *(yes_no(n) for n in FLAG_NAMES), required=False),
+            block("max_term", *TERM, required=False),
+            optional_text("extension"),
+            optional_text("notes"),
+            SOURCE_TAGS,
         ),
         "measure",
     ),
@@ -239,11 +276,11 @@ SECTIONS: tuple[Section, ...] = (
         "raci",
         "",
         (
-            F("stage", K.REF, ref="stages"),
-            F("actor", K.REF, ref="actors"),
-            F("value", K.TEXT),
-            F("note", K.OPT_TEXT, required=False),
-            SRC,
+            ref("stage", "stages"),
+            ref("actor", "actors"),
+            text("value"),
+            optional_text("note"),
+            SOURCE_TAGS,
         ),
         "RACI cell",
     ),
@@ -251,13 +288,13 @@ SECTIONS: tuple[Section, ...] = (
         "flows",
         r"^F-\d{2}$",
         (
-            F("id", K.TEXT),
-            F("from", K.REFS, ref="actors", non_empty=True),
-            F("to", K.REFS, ref="actors", non_empty=True),
-            F("content", K.TEXT),
-            F("legal_ground", K.TEXT),
-            F("restrictions", K.OPT_TEXT, required=False),
-            SRC,
+            text("id"),
+            refs("from", "actors", required=True),
+            refs("to", "actors", required=True),
+            text("content"),
+            text("legal_ground"),
+            optional_text("restrictions"),
+            SOURCE_TAGS,
         ),
         "information flow",
     ),
@@ -265,14 +302,14 @@ SECTIONS: tuple[Section, ...] = (
         "routes",
         r"^C-\d{2}$",
         (
-            F("id", K.TEXT),
-            F("situation", K.TEXT),
-            F("urgency", K.ENUM, choices=URGENCIES),
-            F("route", K.TEXT),
-            F("contact", K.TEXT),
-            F("when", K.OPT_TEXT, required=False),
-            F("actors", K.REFS, ref="actors", required=False),
-            SRC,
+            text("id"),
+            text("situation"),
+            choice("urgency", URGENCIES),
+            text("route"),
+            text("contact"),
+            optional_text("when"),
+            refs("actors", "actors"),
+            SOURCE_TAGS,
         ),
         "route",
     ),
@@ -280,12 +317,12 @@ SECTIONS: tuple[Section, ...] = (
         "retention",
         r"^R-\d{2}$",
         (
-            F("id", K.TEXT),
-            F("data_set", K.TEXT),
-            F("term", K.BLOCK, required=False, fields=TERM_FIELDS),
-            F("rule", K.TEXT),
-            F("basis", K.TEXT),
-            SRC,
+            text("id"),
+            text("data_set"),
+            block("term", *TERM, required=False),
+            text("rule"),
+            text("basis"),
+            SOURCE_TAGS,
         ),
         "retention class",
     ),
@@ -330,7 +367,7 @@ def count_uncertain(data: dict[str, Any]) -> int:
     )
 
 
-class _Checker:
+class _Validator:
     def __init__(self, doc: SourceDocument) -> None:
         self.doc = doc
         self.problems: list[Problem] = list(doc.problems)
@@ -340,32 +377,32 @@ class _Checker:
 
     # --- single values -----------------------------------------------------------------
 
-    def value(self, spec: F, value: Any, path: Path_) -> None:
+    def value(self, spec: FieldSpec, value: Any, path: Path_) -> None:
         kind = spec.kind
-        if kind in (K.TEXT, K.OPT_TEXT):
+        if kind in (Kind.TEXT, Kind.OPTIONAL_TEXT):
             if not isinstance(value, str):
                 self.problem(path, f"should be text, not {_describe(value)}")
-            elif kind is K.TEXT and not value.strip():
+            elif kind is Kind.TEXT and not value.strip():
                 self.problem(path, "is empty; fill it in")
-        elif kind is K.BOOL:
+        elif kind is Kind.BOOL:
             if not isinstance(value, bool):
                 self.problem(path, f"should be true or false, not {_describe(value)}")
-        elif kind is K.INT:
+        elif kind is Kind.NUMBER:
             if isinstance(value, bool) or not isinstance(value, int):
                 self.problem(path, f"should be a whole number, not {_describe(value)}")
             elif value < 0:
                 self.problem(path, "should not be negative")
-        elif kind is K.DATE:
+        elif kind is Kind.DATE:
             self.date(value, path)
-        elif kind is K.ENUM:
+        elif kind is Kind.CHOICE:
             if value not in spec.choices:
                 self.problem(path, f"{_describe(value)} is not one of: {', '.join(spec.choices)}")
-        elif kind in (K.ENUMS, K.TEXTS, K.REFS, K.SOURCES):
+        elif kind in (Kind.CHOICES, Kind.TEXTS, Kind.REFS, Kind.SOURCE_TAGS):
             self.list_value(spec, value, path)
-        elif kind is K.REF:
+        elif kind is Kind.REF:
             if not isinstance(value, str) or not value:
                 self.problem(path, f"should be an id, not {_describe(value)}")
-        elif kind is K.BLOCK:
+        elif kind is Kind.BLOCK:
             self.block(spec.fields, value, path, what=spec.name)
 
     def date(self, value: Any, path: Path_) -> None:
@@ -380,7 +417,7 @@ class _Checker:
             if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
                 self.problem(path, f"{value!r}: write dates as YYYY-MM-DD")
 
-    def list_value(self, spec: F, value: Any, path: Path_) -> None:
+    def list_value(self, spec: FieldSpec, value: Any, path: Path_) -> None:
         if not isinstance(value, list):
             self.problem(path, f"should be a list, not {_describe(value)}")
             return
@@ -392,19 +429,23 @@ class _Checker:
             if not isinstance(item, str) or not item.strip():
                 self.problem(item_path, f"should be text, not {_describe(item)}")
                 continue
-            if item in seen and spec.kind is not K.TEXTS:
+            if item in seen and spec.kind is not Kind.TEXTS:
                 self.problem(item_path, f"{item!r} is listed twice")
             seen.add(item)
-            if spec.kind is K.ENUMS and item not in spec.choices:
+            if spec.kind is Kind.CHOICES and item not in spec.choices:
                 self.problem(item_path, f"{item!r} is not one of: {', '.join(spec.choices)}")
-            if spec.kind is K.SOURCES and item not in KNOWN_TAGS and not SOURCE_ID.fullmatch(item):
+            if (
+                spec.kind is Kind.SOURCE_TAGS
+                and item not in KNOWN_TAGS
+                and not SOURCE_ID.fullmatch(item)
+            ):
                 self.problem(item_path, f"{item!r} is not a source tag (S-nn, GK or GK?)")
-        if spec.kind is K.SOURCES and not value:
+        if spec.kind is Kind.SOURCE_TAGS and not value:
             self.problem(
                 path, "is empty; every row needs at least one source tag (S-nn, GK or GK?)"
             )
 
-    def block(self, fields: tuple[F, ...], value: Any, path: Path_, *, what: str) -> None:
+    def block(self, fields: tuple[FieldSpec, ...], value: Any, path: Path_, *, what: str) -> None:
         if not isinstance(value, dict):
             self.problem(path, f"should be a block of fields, not {_describe(value)}")
             return
@@ -484,21 +525,21 @@ class _Checker:
                 names = " or ".join(SECTION_BY_NAME[t].label for t in targets)
                 self.problem(path, f"refers to unknown {names} {value!r}")
 
-        def walk_fields(fields: tuple[F, ...], row: Any, path: Path_) -> None:
+        def walk_fields(fields: tuple[FieldSpec, ...], row: Any, path: Path_) -> None:
             if not isinstance(row, dict):
                 return
             for spec in fields:
                 value = row.get(spec.name)
                 if value is None:
                     continue
-                if spec.kind is K.REF:
+                if spec.kind is Kind.REF:
                     check(spec.ref, value, (*path, spec.name))
-                elif spec.kind is K.REFS and isinstance(value, list):
+                elif spec.kind is Kind.REFS and isinstance(value, list):
                     for j, item in enumerate(value):
                         check(spec.ref, item, (*path, spec.name, j))
-                elif spec.kind is K.BLOCK:
+                elif spec.kind is Kind.BLOCK:
                     walk_fields(spec.fields, value, (*path, spec.name))
-                elif spec.kind is K.SOURCES and isinstance(value, list):
+                elif spec.kind is Kind.SOURCE_TAGS and isinstance(value, list):
                     for j, tag in enumerate(value):
                         if (
                             isinstance(tag, str)
@@ -618,7 +659,7 @@ def _closest(word: str, options: set[str]) -> str:
 def validate_text(text: str, *, file: str) -> Result:
     """Validate framework YAML text."""
     doc = read(text, file=file)
-    checker = _Checker(doc)
+    checker = _Validator(doc)
     data = checker.run()
     problems = sorted(checker.problems, key=lambda p: (p.line, p.field))
     return Result(file=file, data=data if not problems else None, problems=problems)

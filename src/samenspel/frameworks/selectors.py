@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from samenspel.frameworks.models import FrameworkRow, FrameworkVersion, VersionStatus
+from samenspel.frameworks.types import Framework
 from samenspel.sharing.policy import Action, get_visible_or_404, visible
 
 DEFAULT_FRAMEWORK = "nl-pga"
@@ -40,6 +41,27 @@ def document_of(version: FrameworkVersion) -> dict[str, Any]:
             _DOCUMENTS.clear()
         _DOCUMENTS[key] = document
     return document
+
+
+# Typed frameworks of stored versions, per process, under the same key as their documents.
+_FRAMEWORKS: dict[tuple[int, str], Framework] = {}
+
+
+def framework_of(version: FrameworkVersion) -> Framework:
+    """Return a version's content as a typed, unchangeable Framework, built once per process.
+
+    Framework content is shared reference data, not case data: reading it is not audited.
+    """
+    key = (version.pk, version.content_sha256)
+    found = _FRAMEWORKS.get(key)
+    if found is not None:
+        return found
+    framework = Framework.from_document(document_of(version))
+    if version.status != VersionStatus.DRAFT:
+        if len(_FRAMEWORKS) >= _DOCUMENTS_MAX:
+            _FRAMEWORKS.clear()
+        _FRAMEWORKS[key] = framework
+    return framework
 
 
 def versions_visible_to(user: Any, action: Action = Action.VIEW) -> QuerySet[FrameworkVersion]:

@@ -1,0 +1,595 @@
+"""The framework as frozen, typed objects: what other apps read instead of the YAML's dicts.
+
+A `Framework` is built once from a validated document (`Framework.from_document`) and never
+changes; `samenspel.frameworks.selectors.framework_of(version)` returns the one of a stored
+version, cached per process because a published version's content never changes.
+
+Rows keep the ids the file gives them; ids that point at other rows (a measure's deciders, a
+phase's tracks) stay ids, looked up through the framework (`framework.actors[actor_id]`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from samenspel.frameworks.schema import SECTIONS, UNCERTAIN_TAG
+
+__all__ = [
+    "Actor",
+    "Catalogue",
+    "DecisionRole",
+    "Flow",
+    "Framework",
+    "LegalBasis",
+    "LegalDomain",
+    "Measure",
+    "MeasureFlags",
+    "Phase",
+    "RaciCell",
+    "RetentionClass",
+    "Route",
+    "Source",
+    "Stage",
+    "Term",
+    "Track",
+    "Transition",
+]
+
+
+def _sources(row: dict[str, Any]) -> tuple[str, ...]:
+    return tuple(row.get("src") or ())
+
+
+def _ids(value: Any) -> tuple[str, ...]:
+    return tuple(value or ())
+
+
+@dataclass(frozen=True)
+class Source:
+    """A document the framework cites (S-nn)."""
+
+    id: str
+    title: str
+    url: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Actor:
+    """An organisation or office with a role in the approach (A-BGM, A-POL, ...)."""
+
+    id: str
+    name: str
+    name_en: str
+    role: str
+    organisation_type: str  # "" when the actor is no organisation type of Samenspel
+    legal_domains: tuple[str, ...]
+    may_share: str
+    may_not_share: str
+    tasks: tuple[str, ...]
+    does_not: tuple[str, ...]
+    sources: tuple[str, ...]
+
+    @property
+    def uncertain(self) -> bool:
+        return UNCERTAIN_TAG in self.sources
+
+
+@dataclass(frozen=True)
+class Stage:
+    """A process stage of a case (ST-n)."""
+
+    id: str
+    name: str
+    name_en: str
+    order: int
+    entry: str
+    exit: str
+    terminal: bool
+    sources: tuple[str, ...]
+
+    @property
+    def label(self) -> str:
+        return f"{self.id} {self.name}"
+
+    @property
+    def uncertain(self) -> bool:
+        return UNCERTAIN_TAG in self.sources
+
+
+@dataclass(frozen=True)
+class Phase:
+    """A phase the person is in (PH-n), with the tracks that usually run in it."""
+
+    id: str
+    name: str
+    name_en: str
+    order: int
+    entry: str
+    exit: str
+    terminal: bool
+    tracks: tuple[str, ...]
+    sources: tuple[str, ...]
+
+    @property
+    def label(self) -> str:
+        return f"{self.id} {self.name}"
+
+    @property
+    def uncertain(self) -> bool:
+        return UNCERTAIN_TAG in self.sources
+
+
+@dataclass(frozen=True)
+class Track:
+    """A parallel track (local approach, criminal, state security, ...)."""
+
+    id: str
+    name: str
+    name_en: str
+    lead: str
+    lead_actors: tuple[str, ...]
+    sources: tuple[str, ...]
+
+    @property
+    def label(self) -> str:
+        return f"{self.id} {self.name}"
+
+
+@dataclass(frozen=True)
+class Transition:
+    """A step the framework allows from one stage to another, or one phase to another."""
+
+    from_id: str
+    to_id: str
+    criteria: str
+    sources: tuple[str, ...]
+
+    @property
+    def key(self) -> str:
+        return f"{self.from_id}>{self.to_id}"
+
+    @property
+    def uncertain(self) -> bool:
+        return UNCERTAIN_TAG in self.sources
+
+
+@dataclass(frozen=True)
+class LegalDomain:
+    """A legal domain (D-OOV, D-STRAF, ...): its purpose and its competent authorities."""
+
+    id: str
+    name: str
+    name_en: str
+    purpose: str
+    competent_authorities: tuple[str, ...]  # actor ids
+    authority_text: str
+    instruments: str
+    review_route: str
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class LegalBasis:
+    """The law a measure rests on, in words and (when known) as an article reference."""
+
+    text: str
+    reference: str = ""
+
+    @property
+    def cited(self) -> str:
+        """Return the reference when there is one, else the text."""
+        return self.reference or self.text
+
+
+@dataclass(frozen=True)
+class DecisionRole:
+    """Who decides about a measure: the competent authority, as actors and in words."""
+
+    actors: tuple[str, ...]
+    text: str
+
+
+@dataclass(frozen=True)
+class MeasureFlags:
+    """The domain model's flags of a measure (domain.md §4)."""
+
+    consult_mayor: bool = False  # CONSULT-BGM: the mayor is consulted first
+    trust_tension: bool = False  # TRUST: strains the relation of trust
+    voluntary: bool = False  # VOLUNTARY: only with consent
+    relies_on_aivd: bool = False  # INFO-AIVD: usually rests on an AIVD official report
+    verify_duty: bool = False  # VERIFY: the decider checks third-party information itself
+
+
+@dataclass(frozen=True)
+class Term:
+    """A period such as a maximum term or a retention term."""
+
+    value: int
+    unit: str  # days, weeks, months or years
+
+
+@dataclass(frozen=True)
+class Measure:
+    """An intervention or measure (I-nn) with its legal domain, basis and competent authority."""
+
+    id: str
+    name: str
+    name_en: str
+    domains: tuple[str, ...]  # prevention, care, repression
+    legal_domain: str  # a legal domain id
+    legal_basis: LegalBasis
+    decision_role: DecisionRole
+    executors: tuple[str, ...]
+    executor_text: str
+    phases: tuple[str, ...]
+    stages: tuple[str, ...]
+    flags: MeasureFlags
+    max_term: Term | None
+    extension: str
+    notes: str
+    sources: tuple[str, ...]
+
+    @property
+    def label(self) -> str:
+        return f"{self.id} {self.name}"
+
+    @property
+    def deciders(self) -> tuple[str, ...]:
+        """Return the actor ids of the competent authority."""
+        return self.decision_role.actors
+
+    @property
+    def uncertain(self) -> bool:
+        return UNCERTAIN_TAG in self.sources
+
+    def applies_in(self, scope: str) -> bool:
+        """Return whether the measure applies in stage or phase `scope`."""
+        return scope in self.stages or scope in self.phases
+
+
+@dataclass(frozen=True)
+class RaciCell:
+    """What one actor does in one stage: R, A, C, I, combinations, or no role."""
+
+    stage: str
+    actor: str
+    value: str
+    note: str
+    sources: tuple[str, ...]
+
+    @property
+    def letters(self) -> tuple[str, ...]:
+        return tuple(x for x in self.value.strip().split("/") if x in ("R", "A", "C", "I"))
+
+    @property
+    def uncertain(self) -> bool:
+        return UNCERTAIN_TAG in self.sources
+
+
+@dataclass(frozen=True)
+class Flow:
+    """An information flow between actors, with its legal ground."""
+
+    id: str
+    from_actors: tuple[str, ...]
+    to_actors: tuple[str, ...]
+    content: str
+    legal_ground: str
+    restrictions: str
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Route:
+    """Where to go in a situation, acute or not ("Waar kan ik terecht?")."""
+
+    id: str
+    situation: str
+    urgency: str  # acute or non_acute
+    route: str
+    contact: str
+    when: str
+    actors: tuple[str, ...]
+    sources: tuple[str, ...]
+
+    @property
+    def is_acute(self) -> bool:
+        return self.urgency == "acute"
+
+    @property
+    def uncertain(self) -> bool:
+        return UNCERTAIN_TAG in self.sources
+
+
+@dataclass(frozen=True)
+class RetentionClass:
+    """How long a data set is kept, and on what basis."""
+
+    id: str
+    data_set: str
+    term: Term | None
+    rule: str
+    basis: str
+    sources: tuple[str, ...]
+
+
+class _HasId(Protocol):
+    @property
+    def id(self) -> str: ...
+
+
+class Catalogue[T: _HasId]:
+    """The rows of one section: iterated in file order, looked up by id (`rows["ST-3"]`)."""
+
+    __slots__ = ("_by_id", "_rows")
+
+    def __init__(self, rows: Iterable[T] = ()) -> None:
+        self._rows: tuple[T, ...] = tuple(rows)
+        self._by_id: dict[str, T] = {row.id: row for row in self._rows}
+
+    def __getitem__(self, row_id: str) -> T:
+        return self._by_id[row_id]
+
+    def get(self, row_id: str) -> T | None:
+        """Return the row with id `row_id`, or None."""
+        return self._by_id.get(row_id)
+
+    def __contains__(self, row_id: object) -> bool:
+        return row_id in self._by_id
+
+    def __iter__(self) -> Iterator[T]:
+        return iter(self._rows)
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def __repr__(self) -> str:
+        return f"Catalogue({', '.join(self._by_id)})"
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        return tuple(self._by_id)
+
+
+def _term(value: Any) -> Term | None:
+    return Term(value=int(value["value"]), unit=str(value["unit"])) if value else None
+
+
+def _stage(row: dict[str, Any]) -> Stage:
+    return Stage(
+        id=row["id"],
+        name=row["name"],
+        name_en=row["name_en"],
+        order=row["order"],
+        entry=row["entry"],
+        exit=row["exit"],
+        terminal=bool(row.get("terminal")),
+        sources=_sources(row),
+    )
+
+
+def _measure(row: dict[str, Any]) -> Measure:
+    basis = row["legal_basis"]
+    role = row["decision_role"]
+    flags = row.get("flags") or {}
+    return Measure(
+        id=row["id"],
+        name=row["name"],
+        name_en=row["name_en"],
+        domains=_ids(row["domains"]),
+        legal_domain=row["legal_domain"],
+        legal_basis=LegalBasis(text=basis["text"], reference=basis.get("reference") or ""),
+        decision_role=DecisionRole(actors=_ids(role["actors"]), text=role["text"]),
+        executors=_ids(row.get("executors")),
+        executor_text=row["executor_text"],
+        phases=_ids(row.get("phases")),
+        stages=_ids(row.get("stages")),
+        flags=MeasureFlags(**{name: bool(value) for name, value in flags.items()}),
+        max_term=_term(row.get("max_term")),
+        extension=row.get("extension") or "",
+        notes=row.get("notes") or "",
+        sources=_sources(row),
+    )
+
+
+@dataclass(frozen=True, eq=False)
+class Framework:
+    """One version of the framework: its rows by section, and what its stages mean."""
+
+    id: str
+    title: str
+    version: str
+    valid_from: dt.date
+    valid_until: dt.date | None
+    description: str
+    sources: Catalogue[Source]
+    actors: Catalogue[Actor]
+    stages: Catalogue[Stage]
+    phases: Catalogue[Phase]
+    tracks: Catalogue[Track]
+    transitions: tuple[Transition, ...]
+    legal_domains: Catalogue[LegalDomain]
+    measures: Catalogue[Measure]
+    raci: tuple[RaciCell, ...]
+    flows: Catalogue[Flow]
+    routes: Catalogue[Route]
+    retention: Catalogue[RetentionClass]
+    uncertain_rows: int  # rows marked GK?: an administrator should check them
+
+    def __repr__(self) -> str:
+        return f"<Framework {self.id} {self.version}>"
+
+    @classmethod
+    def from_document(cls, document: dict[str, Any]) -> Framework:
+        """Build the framework from a document that passed `schema.validate_text`."""
+        fw = document["framework"]
+        return cls(
+            id=fw["id"],
+            title=fw["title"],
+            version=fw["version"],
+            valid_from=dt.date.fromisoformat(fw["valid_from"]),
+            valid_until=dt.date.fromisoformat(fw["valid_until"]) if fw.get("valid_until") else None,
+            description=fw.get("description") or "",
+            sources=Catalogue(
+                Source(r["id"], r["title"], r.get("url") or "", r.get("note") or "")
+                for r in document.get("sources") or []
+            ),
+            actors=Catalogue(
+                Actor(
+                    id=r["id"],
+                    name=r["name"],
+                    name_en=r["name_en"],
+                    role=r["role"],
+                    organisation_type=r.get("organisation_type") or "",
+                    legal_domains=_ids(r.get("legal_domains")),
+                    may_share=r.get("may_share") or "",
+                    may_not_share=r.get("may_not_share") or "",
+                    tasks=_ids(r.get("tasks")),
+                    does_not=_ids(r.get("does_not")),
+                    sources=_sources(r),
+                )
+                for r in document.get("actors") or []
+            ),
+            stages=Catalogue(_stage(r) for r in document.get("stages") or []),
+            phases=Catalogue(
+                Phase(
+                    id=r["id"],
+                    name=r["name"],
+                    name_en=r["name_en"],
+                    order=r["order"],
+                    entry=r["entry"],
+                    exit=r["exit"],
+                    terminal=bool(r.get("terminal")),
+                    tracks=_ids(r.get("tracks")),
+                    sources=_sources(r),
+                )
+                for r in document.get("phases") or []
+            ),
+            tracks=Catalogue(
+                Track(
+                    id=r["id"],
+                    name=r["name"],
+                    name_en=r["name_en"],
+                    lead=r["lead"],
+                    lead_actors=_ids(r.get("lead_actors")),
+                    sources=_sources(r),
+                )
+                for r in document.get("tracks") or []
+            ),
+            transitions=tuple(
+                Transition(r["from"], r["to"], r["criteria"], _sources(r))
+                for r in document.get("transitions") or []
+            ),
+            legal_domains=Catalogue(
+                LegalDomain(
+                    id=r["id"],
+                    name=r["name"],
+                    name_en=r["name_en"],
+                    purpose=r["purpose"],
+                    competent_authorities=_ids(r["competent_authorities"]),
+                    authority_text=r["authority_text"],
+                    instruments=r["instruments"],
+                    review_route=r["review_route"],
+                    sources=_sources(r),
+                )
+                for r in document.get("legal_domains") or []
+            ),
+            measures=Catalogue(_measure(r) for r in document.get("measures") or []),
+            raci=tuple(
+                RaciCell(r["stage"], r["actor"], r["value"], r.get("note") or "", _sources(r))
+                for r in document.get("raci") or []
+            ),
+            flows=Catalogue(
+                Flow(
+                    id=r["id"],
+                    from_actors=_ids(r["from"]),
+                    to_actors=_ids(r["to"]),
+                    content=r["content"],
+                    legal_ground=r["legal_ground"],
+                    restrictions=r.get("restrictions") or "",
+                    sources=_sources(r),
+                )
+                for r in document.get("flows") or []
+            ),
+            routes=Catalogue(
+                Route(
+                    id=r["id"],
+                    situation=r["situation"],
+                    urgency=r["urgency"],
+                    route=r["route"],
+                    contact=r["contact"],
+                    when=r.get("when") or "",
+                    actors=_ids(r.get("actors")),
+                    sources=_sources(r),
+                )
+                for r in document.get("routes") or []
+            ),
+            retention=Catalogue(
+                RetentionClass(
+                    id=r["id"],
+                    data_set=r["data_set"],
+                    term=_term(r.get("term")),
+                    rule=r["rule"],
+                    basis=r["basis"],
+                    sources=_sources(r),
+                )
+                for r in document.get("retention") or []
+            ),
+            uncertain_rows=sum(
+                1
+                for section in SECTIONS
+                for row in document.get(section.name) or []
+                if UNCERTAIN_TAG in (row.get("src") or [])
+            ),
+        )
+
+    # --- Lookups across sections --------------------------------------------------------------
+
+    def scope(self, scope_id: str) -> Stage | Phase:
+        """Return the stage or phase `scope_id`; raise KeyError for an unknown id."""
+        found = self.stages.get(scope_id) or self.phases.get(scope_id)
+        if found is None:
+            raise KeyError(scope_id)
+        return found
+
+    def transitions_from(self, scope_id: str) -> tuple[Transition, ...]:
+        """Return the transitions out of stage or phase `scope_id`, in file order."""
+        return tuple(t for t in self.transitions if t.from_id == scope_id)
+
+    def raci_of(self, stage_id: str) -> tuple[RaciCell, ...]:
+        """Return the RACI cells of one stage, in file order."""
+        return tuple(c for c in self.raci if c.stage == stage_id)
+
+    def competent_authorities(self, measure_id: str) -> tuple[Actor, ...]:
+        """Return the actors who decide about a measure (its decision role)."""
+        measure = self.measures[measure_id]
+        return tuple(self.actors[a] for a in measure.deciders if a in self.actors)
+
+    def label_of(self, row_id: str) -> str:
+        """Return "id name" for a stage, phase, track or measure; the bare id when unknown."""
+        for rows in (self.stages, self.phases, self.tracks, self.measures):
+            row = rows.get(row_id)
+            if row is not None:
+                return f"{row_id} {row.name}"
+        return row_id
+
+    def counts(self) -> dict[str, int]:
+        """Return the number of rows per section, by the file's section names."""
+        return {
+            "sources": len(self.sources),
+            "actors": len(self.actors),
+            "stages": len(self.stages),
+            "phases": len(self.phases),
+            "tracks": len(self.tracks),
+            "transitions": len(self.transitions),
+            "legal_domains": len(self.legal_domains),
+            "measures": len(self.measures),
+            "raci": len(self.raci),
+            "flows": len(self.flows),
+            "routes": len(self.routes),
+            "retention": len(self.retention),
+        }
