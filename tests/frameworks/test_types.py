@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
-from samenspel.frameworks import selectors, services
-from samenspel.frameworks.models import FrameworkVersion
-from samenspel.frameworks.schema import validate_text
+from samenspel.frameworks import content, selectors, services
+from samenspel.frameworks.models import FrameworkVersion, VersionStatus
+from samenspel.frameworks.schema import STAGE_FLAGS, validate_text
 from samenspel.frameworks.shipped import shipped_text
-from samenspel.frameworks.types import Framework
+from samenspel.frameworks.types import Framework, MissingStageFlagError
 from samenspel.testing import Cast
 
 MINIMAL = (Path(__file__).parent / "minimal.yaml").read_text()
@@ -29,7 +31,26 @@ def shipped() -> Framework:
     return Framework.from_document(_document(shipped_text()))
 
 
+def _line_of(text: str, needle: str) -> int:
+    return next(i for i, line in enumerate(text.splitlines(), 1) if needle in line)
+
+
+def _problems(text: str) -> list[str]:
+    result = validate_text(text, file="k.yaml")
+    assert not result.ok
+    return [str(p) for p in result.problems]
+
+
 # --- The shipped framework ---------------------------------------------------------------------
+
+
+def test_shipped_stages_carry_what_they_mean_to_the_software(shipped: Framework) -> None:
+    assert shipped.opening_stage.id == "ST-3"
+    assert shipped.plan_stage.id == "ST-3"
+    assert shipped.execution_stage.id == "ST-4"
+    assert shipped.closing_stage.id == "ST-6"
+    assert [s.id for s in shipped.stages if s.closes_case] == ["ST-6"]
+    assert shipped.stages["ST-7"].terminal and not shipped.stages["ST-7"].closes_case
 
 
 def test_shipped_measures_carry_domain_basis_authority_and_flags(shipped: Framework) -> None:
@@ -47,7 +68,7 @@ def test_shipped_measures_carry_domain_basis_authority_and_flags(shipped: Framew
 
 def test_rows_are_frozen(shipped: Framework) -> None:
     with pytest.raises(dataclasses.FrozenInstanceError):
-        shipped.stages["ST-3"].name = "Anders"  # type: ignore[misc]
+        shipped.stages["ST-3"].makes_plan = False  # type: ignore[misc]
     with pytest.raises(dataclasses.FrozenInstanceError):
         shipped.title = "Ander kader"  # type: ignore[misc]
 
@@ -71,11 +92,104 @@ def test_lookups_by_id_in_file_order(shipped: Framework) -> None:
     assert shipped.raci_of("ST-3") and all(c.stage == "ST-3" for c in shipped.raci_of("ST-3"))
 
 
+def test_the_minimal_file_has_every_stage_flag() -> None:
+    minimal = Framework.from_document(_document(MINIMAL))
+    assert (minimal.opening_stage.id, minimal.plan_stage.id) == ("ST-1", "ST-1")
+    assert (minimal.execution_stage.id, minimal.closing_stage.id) == ("ST-2", "ST-7")
+    assert minimal.valid_from.isoformat() == "2026-01-01"
+    assert minimal.uncertain_rows == 3
+
+
+# --- The validator on stage flags --------------------------------------------------------------
+
+
+def test_a_file_without_a_closing_stage_names_the_missing_flag() -> None:
+    text = MINIMAL.replace(" flags: {closes_case: true},", "")
+    line = _line_of(text, "{id: ST-1,")
+    assert _problems(text) == [
+        f"k.yaml:{line}: stages: no stage is marked closes_case: true; add it to the flags of "
+        f"the stage {STAGE_FLAGS['closes_case']}"
+    ]
+
+
+def test_two_closing_stages_name_both_lines() -> None:
+    text = MINIMAL.replace(
+        "flags: {carries_out_plan: true}", "flags: {carries_out_plan: true, closes_case: true}"
+    )
+    first, second = _line_of(text, "{id: ST-2,"), _line_of(text, "{id: ST-7,")
+    assert _problems(text) == [
+        f"k.yaml:{second}: stages[2].flags.closes_case: ST-7 and ST-2 (line {first}) are both "
+        f"marked closes_case: only one stage is {STAGE_FLAGS['closes_case']}"
+    ]
+
+
+def test_a_stage_cannot_open_and_close_a_case() -> None:
+    text = MINIMAL.replace(" flags: {closes_case: true},", "").replace(
+        "flags: {opens_case: true, makes_plan: true}",
+        "flags: {opens_case: true, makes_plan: true, closes_case: true}",
+    )
+    line = _line_of(text, "{id: ST-1,")
+    assert (
+        f"k.yaml:{line}: stages[0].flags.closes_case: a stage cannot both open and close a case"
+        in _problems(text)
+    )
+
+
+def test_an_unknown_stage_flag_is_refused_with_a_suggestion() -> None:
+    text = MINIMAL.replace("flags: {carries_out_plan: true}", "flags: {carries_out_plans: true}")
+    problems = _problems(text)
+    assert any(
+        "stages[1].flags.carries_out_plans: unknown field (did you mean 'carries_out_plan'?)" in p
+        for p in problems
+    )
+
+
+# --- Versions stored before stage flags existed --------------------------------------------------
+
+
+def _without_stage_flags(document: dict[str, Any]) -> dict[str, Any]:
+    old = copy.deepcopy(document)
+    for stage in old["stages"]:
+        stage.pop("flags", None)
+    return old
+
+
+def test_a_document_without_stage_flags_gets_the_meanings_it_had() -> None:
+    old = Framework.from_document(_without_stage_flags(_document(shipped_text())))
+    assert (old.opening_stage.id, old.plan_stage.id) == ("ST-3", "ST-3")
+    assert (old.execution_stage.id, old.closing_stage.id) == ("ST-4", "ST-6")
+
+
+def test_an_old_document_without_those_stages_says_which_flag_is_missing() -> None:
+    old = Framework.from_document(_without_stage_flags(_document(MINIMAL)))
+    assert not any(s.closes_case for s in old.stages)
+    with pytest.raises(MissingStageFlagError, match="closes_case"):
+        old.closing_stage  # noqa: B018
+
+
+def test_a_published_version_stored_without_flags_reads_as_before(cast: Cast) -> None:
+    document = _without_stage_flags(_document(shipped_text()))
+    stored = FrameworkVersion.objects.create(
+        framework="nl-pga",
+        label="2025.9",
+        title=document["framework"]["title"],
+        valid_from="2025-01-01",
+        content=document,
+        content_sha256=content.digest(document),
+        status=VersionStatus.PUBLISHED,
+        published_at=timezone.now(),
+    )
+    framework = selectors.framework_of(FrameworkVersion.objects.get(pk=stored.pk))
+    assert framework.plan_stage.id == "ST-3"
+    assert framework.closing_stage.id == "ST-6"
+    stored.refresh_from_db()
+    assert stored.content == document  # nothing was written back
+
+
 def test_framework_of_builds_a_published_version_once(cast: Cast) -> None:
     version = services.load_version(MINIMAL, source_name="m.yaml", by=cast.national_admin)
     version = services.publish_version(version, by=cast.national_admin)
     first = selectors.framework_of(version)
     again = selectors.framework_of(FrameworkVersion.objects.defer("content").get(pk=version.pk))
     assert again is first
-    assert first.stages.ids == ("ST-1", "ST-2", "ST-7")
-    assert first.uncertain_rows == 3
+    assert first.closing_stage.id == "ST-7"

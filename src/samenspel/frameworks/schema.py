@@ -5,6 +5,9 @@ A framework file is YAML with these top-level sections: `framework` (a block) an
 `raci`, `flows`, `routes` and `retention`. Every row has an `id` (except transitions and
 RACI rows) and a `src` list of source tags: a source id from `sources`, `GK` (general
 knowledge) or `GK?` (uncertain: an administrator should check it).
+
+What a stage means to the software is a flag on that stage (`STAGE_FLAGS`: where a case opens,
+where the plan is made, where it is carried out, where a case closes); each marks one stage.
 """
 
 from __future__ import annotations
@@ -123,6 +126,13 @@ TERM_UNITS = ("days", "weeks", "months", "years")
 URGENCIES = ("acute", "non_acute")
 # Measure flags (domain.md §4): CONSULT-BGM, TRUST, VOLUNTARY, INFO-AIVD, VERIFY.
 FLAG_NAMES = ("consult_mayor", "trust_tension", "voluntary", "relies_on_aivd", "verify_duty")
+# What a stage means to the software; each is set on exactly one stage, with what it means.
+STAGE_FLAGS: dict[str, str] = {
+    "opens_case": "where a case starts when triage includes a person",
+    "makes_plan": "where the plan of action is made (a reopened case returns here)",
+    "carries_out_plan": "where the plan is carried out (entering it needs a plan)",
+    "closes_case": "where a case closes",
+}
 NO_ROLE = "\u2013"  # an en dash: no role in this stage
 RACI_VALUE = re.compile(rf"^({NO_ROLE}|-|[RACI](/[RACI])*)$")
 SOURCE_ID = re.compile(r"^S-\d{2,3}[a-z]?$")
@@ -189,6 +199,7 @@ SECTIONS: tuple[Section, ...] = (
             text("entry"),
             text("exit"),
             yes_no("terminal"),
+            block("flags", *(yes_no(n) for n in STAGE_FLAGS), required=False),
             SOURCE_TAGS,
         ),
         "stage",
@@ -592,6 +603,7 @@ class _Validator:
             orders = [r.get("order") for r in rows[name] if isinstance(r.get("order"), int)]
             if len(orders) != len(set(orders)):
                 self.problem((name,), f"two {name} share the same order number")
+        self.stage_flags(data.get("stages"))
         # A measure names where it applies.
         for i, m in enumerate(data.get("measures") or []):
             if isinstance(m, dict) and not (m.get("phases") or m.get("stages")):
@@ -633,6 +645,39 @@ class _Validator:
                     self.problem(("framework", "valid_until"), "lies on or before valid_from")
             except ValueError:
                 pass
+
+    def stage_flags(self, stages: Any) -> None:
+        """Check that each stage flag marks exactly one stage, and no stage opens and closes."""
+        if not isinstance(stages, list):
+            return
+        marked: dict[str, list[int]] = {flag: [] for flag in STAGE_FLAGS}
+        for i, row in enumerate(stages):
+            flags = row.get("flags") if isinstance(row, dict) else None
+            if not isinstance(flags, dict):
+                continue
+            for flag in STAGE_FLAGS:
+                if flags.get(flag) is True:
+                    marked[flag].append(i)
+            if flags.get("opens_case") is True and flags.get("closes_case") is True:
+                self.problem(
+                    ("stages", i, "flags", "closes_case"),
+                    "a stage cannot both open and close a case",
+                )
+        for flag, meaning in STAGE_FLAGS.items():
+            if not marked[flag]:
+                self.problem(
+                    ("stages",),
+                    f"no stage is marked {flag}: true; add it to the flags of the stage {meaning}",
+                )
+                continue
+            first = marked[flag][0]
+            for i in marked[flag][1:]:
+                self.problem(
+                    ("stages", i, "flags", flag),
+                    f"{stages[i].get('id')!s} and {stages[first].get('id')!s} (line "
+                    f"{self.doc.line_of(('stages', first, 'flags', flag))}) are both marked "
+                    f"{flag}: only one stage is {meaning}",
+                )
 
 
 def _describe(value: Any) -> str:

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from samenspel.frameworks.schema import SECTIONS, UNCERTAIN_TAG
+from samenspel.frameworks.schema import SECTIONS, STAGE_FLAGS, UNCERTAIN_TAG
 
 __all__ = [
     "Actor",
@@ -27,6 +27,7 @@ __all__ = [
     "LegalDomain",
     "Measure",
     "MeasureFlags",
+    "MissingStageFlagError",
     "Phase",
     "RaciCell",
     "RetentionClass",
@@ -37,6 +38,22 @@ __all__ = [
     "Track",
     "Transition",
 ]
+
+# What the software assumed before stage flags were part of the file (framework versions
+# loaded before them, e.g. nl-pga 2026.1 as first published): their meanings stay as they were.
+LEGACY_STAGE_FLAGS: dict[str, tuple[str, ...]] = {
+    "ST-3": ("opens_case", "makes_plan"),
+    "ST-4": ("carries_out_plan",),
+    "ST-6": ("closes_case",),
+}
+
+
+class MissingStageFlagError(LookupError):
+    """No stage of the framework carries a flag the software needs."""
+
+    def __init__(self, flag: str) -> None:
+        super().__init__(f"no stage of this framework is marked {flag}: {STAGE_FLAGS[flag]}")
+        self.flag = flag
 
 
 def _sources(row: dict[str, Any]) -> tuple[str, ...]:
@@ -80,7 +97,7 @@ class Actor:
 
 @dataclass(frozen=True)
 class Stage:
-    """A process stage of a case (ST-n)."""
+    """A process stage of a case (ST-n), with what it means to the software."""
 
     id: str
     name: str
@@ -89,6 +106,10 @@ class Stage:
     entry: str
     exit: str
     terminal: bool
+    opens_case: bool  # a case starts here when triage includes a person
+    makes_plan: bool  # the plan of action is made here; a reopened case returns here
+    carries_out_plan: bool  # the plan is carried out here; entering needs a plan
+    closes_case: bool  # a case closes here, through the close form only
     sources: tuple[str, ...]
 
     @property
@@ -359,7 +380,7 @@ def _term(value: Any) -> Term | None:
     return Term(value=int(value["value"]), unit=str(value["unit"])) if value else None
 
 
-def _stage(row: dict[str, Any]) -> Stage:
+def _stage(row: dict[str, Any], flags: dict[str, Any]) -> Stage:
     return Stage(
         id=row["id"],
         name=row["name"],
@@ -368,8 +389,23 @@ def _stage(row: dict[str, Any]) -> Stage:
         entry=row["entry"],
         exit=row["exit"],
         terminal=bool(row.get("terminal")),
+        opens_case=bool(flags.get("opens_case")),
+        makes_plan=bool(flags.get("makes_plan")),
+        carries_out_plan=bool(flags.get("carries_out_plan")),
+        closes_case=bool(flags.get("closes_case")),
         sources=_sources(row),
     )
+
+
+def _stage_flags(rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Return each stage's flags; a document without any (stored before they existed) gets
+    the meanings the software gave its stage ids then (LEGACY_STAGE_FLAGS)."""
+    given = {row["id"]: row.get("flags") or {} for row in rows}
+    if any(flags.get(flag) for flags in given.values() for flag in STAGE_FLAGS):
+        return given
+    return {
+        stage_id: dict.fromkeys(LEGACY_STAGE_FLAGS.get(stage_id, ()), True) for stage_id in given
+    }
 
 
 def _measure(row: dict[str, Any]) -> Measure:
@@ -427,6 +463,8 @@ class Framework:
     def from_document(cls, document: dict[str, Any]) -> Framework:
         """Build the framework from a document that passed `schema.validate_text`."""
         fw = document["framework"]
+        stage_rows = document.get("stages") or []
+        stage_flags = _stage_flags(stage_rows)
         return cls(
             id=fw["id"],
             title=fw["title"],
@@ -454,7 +492,7 @@ class Framework:
                 )
                 for r in document.get("actors") or []
             ),
-            stages=Catalogue(_stage(r) for r in document.get("stages") or []),
+            stages=Catalogue(_stage(r, stage_flags[r["id"]]) for r in stage_rows),
             phases=Catalogue(
                 Phase(
                     id=r["id"],
@@ -546,6 +584,34 @@ class Framework:
                 if UNCERTAIN_TAG in (row.get("src") or [])
             ),
         )
+
+    # --- What the stages mean -----------------------------------------------------------------
+
+    def _stage_marked(self, flag: str) -> Stage:
+        for stage in self.stages:
+            if getattr(stage, flag):
+                return stage
+        raise MissingStageFlagError(flag)
+
+    @property
+    def opening_stage(self) -> Stage:
+        """Return the stage a case starts in when triage includes a person."""
+        return self._stage_marked("opens_case")
+
+    @property
+    def plan_stage(self) -> Stage:
+        """Return the stage where the plan is made; a reopened case returns here."""
+        return self._stage_marked("makes_plan")
+
+    @property
+    def execution_stage(self) -> Stage:
+        """Return the stage where the plan is carried out."""
+        return self._stage_marked("carries_out_plan")
+
+    @property
+    def closing_stage(self) -> Stage:
+        """Return the stage where a case closes."""
+        return self._stage_marked("closes_case")
 
     # --- Lookups across sections --------------------------------------------------------------
 
