@@ -9,9 +9,11 @@ from django.utils import translation
 
 from samenspel.frameworks.course import course_of_action
 from samenspel.frameworks.schema import ORGANISATION_TYPES, validate_text
+from samenspel.frameworks.types import Framework
 
-MINIMAL = validate_text((Path(__file__).parent / "minimal.yaml").read_text(), file="m").data
-assert MINIMAL is not None
+_MINIMAL = validate_text((Path(__file__).parent / "minimal.yaml").read_text(), file="m").data
+assert _MINIMAL is not None
+MINIMAL = Framework.from_document(_MINIMAL)
 
 
 def test_mayor_decides_the_warning_conversation_and_not_the_reporting_duty() -> None:
@@ -68,8 +70,8 @@ SHIPPED = Path(__file__).parents[2] / "src/samenspel/frameworks/data/nl-pga.yaml
 def test_every_stage_and_phase_for_every_organisation_type_of_the_shipped_framework() -> None:
     result = validate_text(SHIPPED.read_text(), file=str(SHIPPED))
     assert result.ok and result.data is not None
-    doc = result.data
-    scopes = [r["id"] for r in doc["stages"]] + [r["id"] for r in doc["phases"]]
+    doc = Framework.from_document(result.data)
+    scopes = [*doc.stages.ids, *doc.phases.ids]
     for organisation_type in ORGANISATION_TYPES:
         for scope in scopes:
             course = course_of_action(doc, scope=scope, organisation_type=organisation_type)

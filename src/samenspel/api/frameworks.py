@@ -17,7 +17,6 @@ from samenspel.accounts.models import User
 from samenspel.frameworks import selectors
 from samenspel.frameworks.course import Item, course_of_action
 from samenspel.frameworks.models import FrameworkVersion
-from samenspel.frameworks.schema import SECTIONS, count_uncertain
 from samenspel.sharing.policy import Denied
 
 router = Router(tags=["frameworks"])
@@ -148,11 +147,11 @@ def list_framework_versions(request: HttpRequest) -> Any:
 def get_framework_version(request: HttpRequest, version: str) -> Any:
     """Return one version (a UUID, or "current" for the version in force) and its counts."""
     found = _version(_me(request), version)
-    document = found.content if isinstance(found.content, dict) else {}
+    framework = selectors.framework_of(found)
     return {
         **_version_out(found),
-        "counts": {s.name: len(document.get(s.name) or []) for s in SECTIONS},
-        "uncertain_rows": count_uncertain(document),
+        "counts": framework.counts(),
+        "uncertain_rows": framework.uncertain_rows,
     }
 
 
@@ -176,9 +175,10 @@ def get_course_of_action(
 ) -> Any:
     """Return what an organisation type can, must and must not do in a stage or phase."""
     found = _version(_me(request), version)
-    document = found.content if isinstance(found.content, dict) else {}
     try:
-        course = course_of_action(document, scope=scope, organisation_type=organisation_type)
+        course = course_of_action(
+            selectors.framework_of(found), scope=scope, organisation_type=organisation_type
+        )
     except KeyError:
         raise Denied("frameworks.stages", scope[:64], exists=False) from None
     return CourseOut(

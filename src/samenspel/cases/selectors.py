@@ -31,7 +31,7 @@ from samenspel.cases.models import (
     TransferStatus,
 )
 from samenspel.frameworks.course import CourseOfAction, course_of_action
-from samenspel.frameworks.selectors import document_of
+from samenspel.frameworks.selectors import framework_of
 from samenspel.lib.bsn import normalise_bsn
 from samenspel.lib.names import CANDIDATE_THRESHOLD, match_score, name_tokens
 from samenspel.sharing.policy import (
@@ -209,7 +209,7 @@ def course_for(case: Case, user: User) -> CourseOfAction | None:
     """Return the framework's course of action for the case's phase and the viewer's type."""
     try:
         return course_of_action(
-            document_of(case.framework_version),
+            framework_of(case.framework_version),
             scope=case.phase,
             organisation_type=user.organisation.type,
         )

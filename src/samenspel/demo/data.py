@@ -15,8 +15,7 @@ from samenspel.audit.events import Event, Purpose
 from samenspel.demo import casework
 from samenspel.frameworks import services as framework_services
 from samenspel.frameworks.models import FrameworkVersion
-from samenspel.frameworks.schema import validate_text
-from samenspel.frameworks.shipped import SHIPPED, shipped_text
+from samenspel.frameworks.shipped import SHIPPED, shipped_framework, shipped_text
 
 DEMO_PASSWORD = "samenspel-demo-2026"  # noqa: S105 - printed for the demo only
 
@@ -149,11 +148,8 @@ def load() -> list[DemoLogin]:
 def _load_framework(*, national_admin: User) -> None:
     """Load and publish the shipped framework, once."""
     text = shipped_text()
-    result = validate_text(text, file=SHIPPED)
-    if result.data is None:
-        raise RuntimeError("the shipped framework does not validate")
-    fw = result.data["framework"]
-    if FrameworkVersion.objects.filter(framework=fw["id"], label=fw["version"]).exists():
+    shipped = shipped_framework()
+    if FrameworkVersion.objects.filter(framework=shipped.id, label=shipped.version).exists():
         return
     version = framework_services.load_version(text, source_name=SHIPPED, by=national_admin)
     framework_services.publish_version(version, by=national_admin)

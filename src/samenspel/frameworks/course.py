@@ -1,6 +1,6 @@
 """The course of action (handelingsperspectief): what an organisation can, must and must not do.
 
-A pure function over a validated framework document, so it can be tested for every stage,
+A pure function over a typed framework, so it can be tested for every stage,
 phase and organisation type without a database, and shown on every case page later. Its
 sentences are in the active language (gettext); the names and texts from the framework file
 stay as the file has them.
@@ -9,11 +9,14 @@ stay as the file has them.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+if TYPE_CHECKING:
+    from samenspel.frameworks.types import Framework
 
 # What an actor does in a stage, by RACI letter: after its name ("Burgemeester voert uit") and
 # on its own, after a colon ("Politie: voert uit").
@@ -59,16 +62,8 @@ class CourseOfAction:
     next_steps: list[Item] = field(default_factory=list)
 
 
-def _index(document: dict[str, Any], section: str) -> dict[str, dict[str, Any]]:
-    return {row["id"]: row for row in document.get(section) or []}
-
-
-def _uncertain(row: dict[str, Any]) -> bool:
-    return "GK?" in (row.get("src") or [])
-
-
-def _names(ids: list[str], actors: dict[str, dict[str, Any]]) -> str:
-    return ", ".join(actors[i]["name"] for i in ids if i in actors)
+def _names(ids: tuple[str, ...], framework: Framework) -> str:
+    return ", ".join(framework.actors[i].name for i in ids if i in framework.actors)
 
 
 def _and(words: list[str]) -> str:
@@ -80,38 +75,29 @@ def _and(words: list[str]) -> str:
     return text
 
 
-def course_of_action(
-    document: dict[str, Any], *, scope: str, organisation_type: str
-) -> CourseOfAction:
+def course_of_action(framework: Framework, *, scope: str, organisation_type: str) -> CourseOfAction:
     """Return the course of action for `organisation_type` in stage or phase `scope`."""
-    actors = _index(document, "actors")
-    stages = _index(document, "stages")
-    phases = _index(document, "phases")
-    if scope in stages:
-        scope_row, is_stage = stages[scope], True
-    elif scope in phases:
-        scope_row, is_stage = phases[scope], False
-    else:
-        raise KeyError(f"unknown stage or phase {scope!r}")
-    mine = [a for a, row in actors.items() if row.get("organisation_type") == organisation_type]
+    scope_row = framework.scope(scope)  # a KeyError for an unknown stage or phase
+    is_stage = scope in framework.stages
+    mine = [a.id for a in framework.actors if a.organisation_type == organisation_type]
     result = CourseOfAction(
-        organisation_type=organisation_type, scope=scope, scope_name=scope_row["name"], actors=mine
+        organisation_type=organisation_type, scope=scope, scope_name=scope_row.name, actors=mine
     )
 
     # RACI: what this organisation's actors do in the stage, and whom they work with.
     if is_stage:
-        for cell in document.get("raci") or []:
-            if cell["stage"] != scope:
-                continue
-            letters = [x for x in cell["value"].split("/") if x in RACI_WORDS]
-            name = actors.get(cell["actor"], {}).get("name", cell["actor"])
-            note = f" ({cell['note']})" if cell.get("note") else ""
-            if cell["actor"] in mine:
+        for cell in framework.raci_of(scope):
+            letters = [x for x in cell.letters if x in RACI_WORDS]
+            actor = framework.actors.get(cell.actor)
+            name = actor.name if actor is not None else cell.actor
+            note = f" ({cell.note})" if cell.note else ""
+            ref = f"raci/{cell.stage}/{cell.actor}"
+            if cell.actor in mine:
                 for letter in letters:
                     item = Item(
                         str(RACI_SENTENCES[letter]) % {"actor": name} + note,
-                        ref=f"raci/{cell['stage']}/{cell['actor']}",
-                        uncertain=_uncertain(cell),
+                        ref=ref,
+                        uncertain=cell.uncertain,
                     )
                     (result.must_do if letter in ("R", "A") else result.involve).append(item)
             elif letters and any(x in ("R", "A", "C") for x in letters):
@@ -120,25 +106,21 @@ def course_of_action(
                     Item(
                         # Translators: an actor and its roles, e.g. "Politie: voert uit".
                         _("%(actor)s: %(roles)s") % {"actor": name, "roles": words} + note,
-                        ref=f"raci/{cell['stage']}/{cell['actor']}",
-                        uncertain=_uncertain(cell),
+                        ref=ref,
+                        uncertain=cell.uncertain,
                     )
                 )
 
     # Measures that apply here: what this organisation decides or carries out, what it may not.
-    for measure in document.get("measures") or []:
-        applies = scope in (measure.get("stages") or []) or scope in (measure.get("phases") or [])
-        if not applies:
+    for measure in framework.measures:
+        if not measure.applies_in(scope):
             continue
-        deciders = measure["decision_role"]["actors"]
-        executors = measure.get("executors") or []
-        flags = measure.get("flags") or {}
-        basis = measure["legal_basis"].get("reference") or measure["legal_basis"]["text"]
-        ref = f"measures/{measure['id']}"
-        uncertain = _uncertain(measure)
-        names = {"measure": measure["name"], "deciders": _names(deciders, actors)}
-        if any(a in mine for a in deciders):
-            if flags.get("verify_duty"):
+        basis = measure.legal_basis.cited
+        ref = f"measures/{measure.id}"
+        uncertain = measure.uncertain
+        names = {"measure": measure.name, "deciders": _names(measure.deciders, framework)}
+        if any(a in mine for a in measure.deciders):
+            if measure.flags.verify_duty:
                 text = (
                     _(
                         "Besluiten over: %(measure)s (ga eerst zelf na of de informatie klopt en "
@@ -150,7 +132,7 @@ def course_of_action(
                 # Translators: %(measure)s is the name of a measure in the framework.
                 text = _("Besluiten over: %(measure)s") % names
             result.can_do.append(Item(text, ref=ref, legal_basis=basis, uncertain=uncertain))
-        elif any(a in mine for a in executors):
+        elif any(a in mine for a in measure.executors):
             result.can_do.append(
                 Item(
                     # Translators: %(deciders)s names the actors who decide, e.g. "Minister".
@@ -169,7 +151,7 @@ def course_of_action(
                     uncertain=uncertain,
                 )
             )
-        if flags.get("consult_mayor") and organisation_type == "municipality":
+        if measure.flags.consult_mayor and organisation_type == "municipality":
             result.involve.append(
                 Item(
                     _("%(measure)s: de burgemeester wordt vooraf geraadpleegd.") % names,
@@ -181,35 +163,34 @@ def course_of_action(
 
     # What these actors never do.
     for actor_id in mine:
-        for text in actors[actor_id].get("does_not") or []:
+        actor = framework.actors[actor_id]
+        for text in actor.does_not:
             result.must_not_do.append(
-                Item(text, ref=f"actors/{actor_id}", uncertain=_uncertain(actors[actor_id]))
+                Item(text, ref=f"actors/{actor_id}", uncertain=actor.uncertain)
             )
 
     # Where to go, acute and non-acute.
-    for route in document.get("routes") or []:
+    for route in framework.routes:
         item = Item(
-            f"{route['situation']}: {route['route']} ({route['contact']})",
-            ref=f"routes/{route['id']}",
-            uncertain=_uncertain(route),
+            f"{route.situation}: {route.route} ({route.contact})",
+            ref=f"routes/{route.id}",
+            uncertain=route.uncertain,
         )
-        (result.acute if route["urgency"] == "acute" else result.non_acute).append(item)
+        (result.acute if route.is_acute else result.non_acute).append(item)
 
     # Where the case can go next.
-    targets = {**stages, **phases}
-    for transition in document.get("transitions") or []:
-        if transition["from"] == scope:
-            target = targets.get(transition["to"], {})
-            result.next_steps.append(
-                Item(
-                    # Translators: %(target)s is a stage or phase, %(criteria)s when to go there.
-                    _("Naar %(target)s: %(criteria)s")
-                    % {
-                        "target": target.get("name", transition["to"]),
-                        "criteria": transition["criteria"],
-                    },
-                    ref=f"transitions/{transition['from']}>{transition['to']}",
-                    uncertain=_uncertain(transition),
-                )
+    for transition in framework.transitions_from(scope):
+        target = framework.stages.get(transition.to_id) or framework.phases.get(transition.to_id)
+        result.next_steps.append(
+            Item(
+                # Translators: %(target)s is a stage or phase, %(criteria)s when to go there.
+                _("Naar %(target)s: %(criteria)s")
+                % {
+                    "target": target.name if target is not None else transition.to_id,
+                    "criteria": transition.criteria,
+                },
+                ref=f"transitions/{transition.key}",
+                uncertain=transition.uncertain,
             )
+        )
     return result

@@ -398,8 +398,9 @@ def _stage(row: dict[str, Any], flags: dict[str, Any]) -> Stage:
 
 
 def _stage_flags(rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
-    """Return each stage's flags; a document without any (stored before they existed) gets
-    the meanings the software gave its stage ids then (LEGACY_STAGE_FLAGS)."""
+    """Return each stage's flags, by stage id."""
+    # A document in which no stage has a flag was stored before flags existed: its stages get
+    # the meanings the software gave their ids then, so its cases behave as they did.
     given = {row["id"]: row.get("flags") or {} for row in rows}
     if any(flags.get(flag) for flags in given.values() for flag in STAGE_FLAGS):
         return given
@@ -645,17 +646,4 @@ class Framework:
 
     def counts(self) -> dict[str, int]:
         """Return the number of rows per section, by the file's section names."""
-        return {
-            "sources": len(self.sources),
-            "actors": len(self.actors),
-            "stages": len(self.stages),
-            "phases": len(self.phases),
-            "tracks": len(self.tracks),
-            "transitions": len(self.transitions),
-            "legal_domains": len(self.legal_domains),
-            "measures": len(self.measures),
-            "raci": len(self.raci),
-            "flows": len(self.flows),
-            "routes": len(self.routes),
-            "retention": len(self.retention),
-        }
+        return {section.name: len(getattr(self, section.name)) for section in SECTIONS}

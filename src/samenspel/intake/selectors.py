@@ -12,7 +12,8 @@ from samenspel import audit
 from samenspel.audit.events import Event, Purpose
 from samenspel.cases.models import Case
 from samenspel.frameworks.models import FrameworkVersion
-from samenspel.frameworks.selectors import document_of
+from samenspel.frameworks.selectors import framework_of
+from samenspel.frameworks.types import Route
 from samenspel.intake.models import Attachment, Signal, SignalStatus, TriageSeat
 from samenspel.sharing.policy import Action, can, get_visible_or_404, visible
 
@@ -118,11 +119,11 @@ def get_attachment_for(user: Any, signal: Signal, attachment_uuid: uuid.UUID) ->
     return attachment
 
 
-def acute_routes(version: FrameworkVersion | None) -> list[dict[str, Any]]:
+def acute_routes(version: FrameworkVersion | None) -> list[Route]:
     """Return the framework's acute routes: where an acute signal goes at once."""
     if version is None:
         return []
-    return [r for r in document_of(version).get("routes") or [] if r.get("urgency") == "acute"]
+    return [r for r in framework_of(version).routes if r.is_acute]
 
 
 def triage_seats(user: Any) -> QuerySet[TriageSeat]:

@@ -34,6 +34,7 @@ from samenspel.cases.models import Case
 from samenspel.cases.selectors import Candidate
 from samenspel.frameworks import selectors as framework_selectors
 from samenspel.frameworks.models import FrameworkVersion
+from samenspel.frameworks.types import Route
 from samenspel.intake import selectors, services
 from samenspel.intake.forms import (
     NEW_PERSON,
@@ -57,10 +58,10 @@ def _page_viewed(me: User, page: str, obj: Any = None, **details: Any) -> None:
     audit.record(Event.PAGE_VIEWED, by=me, obj=obj, purpose=PURPOSE, page=page, **details)
 
 
-def _acute_routes(me: User) -> list[dict[str, Any]]:
+def _acute_routes(me: User) -> list[Route]:
     """Return the acute routes of the framework in force, the emergency number first."""
     routes = selectors.acute_routes(framework_selectors.current_version(me))
-    return sorted(routes, key=lambda r: "112" not in str(r.get("contact", "")))
+    return sorted(routes, key=lambda r: "112" not in r.contact)
 
 
 def _body_limit() -> int:
@@ -271,13 +272,13 @@ def queue(request: HttpRequest) -> HttpResponse:
 def _phases_and_tracks(
     version: FrameworkVersion | None,
 ) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
-    document = framework_selectors.document_of(version) if version is not None else {}
-    if not isinstance(document, dict):
+    if version is None:
         return [], []
-    phases = sorted(document.get("phases") or [], key=lambda row: row.get("order", 0))
+    framework = framework_selectors.framework_of(version)
+    phases = sorted(framework.phases, key=lambda phase: phase.order)
     return (
-        [(row["id"], f"{row['id']} {row.get('name', '')}".strip()) for row in phases],
-        [(row["id"], str(row.get("name", row["id"]))) for row in document.get("tracks") or []],
+        [(phase.id, phase.label) for phase in phases],
+        [(track.id, track.name) for track in framework.tracks],
     )
 
 

@@ -277,7 +277,7 @@ def course_context(frame: Frame, scope: str, organisation_type: str) -> dict[str
     """Return the course of action for the templates, or a 404 for an unknown scope."""
     try:
         course: CourseOfAction = course_of_action(
-            frame.doc, scope=scope, organisation_type=organisation_type
+            selectors.framework_of(frame.version), scope=scope, organisation_type=organisation_type
         )
     except KeyError:
         raise not_found("stages", scope) from None
