@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import re
 from pathlib import Path
 from typing import Any
 
@@ -193,3 +194,22 @@ def test_framework_of_builds_a_published_version_once(cast: Cast) -> None:
     again = selectors.framework_of(FrameworkVersion.objects.defer("content").get(pk=version.pk))
     assert again is first
     assert first.closing_stage.id == "ST-7"
+
+
+# --- Nothing outside the frameworks app reads the document itself ------------------------------
+
+SRC = Path(__file__).parents[2] / "src" / "samenspel"
+READS_THE_DOCUMENT = re.compile(
+    r"\bdocument_of\b|\b(framework_version|version|found)\.content\b|frameworks\.schema import"
+)
+
+
+def test_no_code_outside_frameworks_reads_the_framework_document() -> None:
+    offenders = [
+        f"{path.relative_to(SRC)}:{number}"
+        for path in SRC.rglob("*.py")
+        if "frameworks" not in path.relative_to(SRC).parts[:1]
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if READS_THE_DOCUMENT.search(line)
+    ]
+    assert offenders == [], "read framework_of(version), the typed framework, instead"

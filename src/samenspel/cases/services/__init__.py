@@ -9,9 +9,6 @@ from __future__ import annotations
 
 from samenspel.cases.services._common import (
     PURPOSE,
-    STAGE_CLOSE,
-    STAGE_EXECUTE,
-    STAGE_PLAN,
     allowed_transitions,
     current_framework,
 )
@@ -35,9 +32,6 @@ from samenspel.cases.services.transfer import (
 
 __all__ = [
     "PURPOSE",
-    "STAGE_CLOSE",
-    "STAGE_EXECUTE",
-    "STAGE_PLAN",
     "accept_transfer",
     "add_intervention",
     "add_member",

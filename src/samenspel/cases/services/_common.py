@@ -15,17 +15,13 @@ from samenspel.accounts.models import Organisation, User
 from samenspel.audit.events import Purpose
 from samenspel.cases.models import Case, CaseStatus, Intervention, Person
 from samenspel.frameworks.models import FrameworkVersion, VersionStatus
-from samenspel.frameworks.selectors import document_of
+from samenspel.frameworks.selectors import framework_of
+from samenspel.frameworks.types import Transition
 from samenspel.lib.errors import StaleEdit
 from samenspel.sharing.policy import Action, can, denied_for, require
 from samenspel.sharing.rules.cases import CASE_VERBS
 
 PURPOSE = Purpose.CASE_WORK
-
-# The process stages a case runs through (domain.md §2a).
-STAGE_PLAN = "ST-3"  # case consultation and plan (IPA)
-STAGE_EXECUTE = "ST-4"  # the plan is adopted and carried out
-STAGE_CLOSE = "ST-6"
 
 
 def _require(by: User, action: Action, obj: Model) -> None:
@@ -58,13 +54,9 @@ def _reason(reason: str, field: str = "reason") -> str:
 # --- Framework lookups -------------------------------------------------------------------------
 
 
-def _section(version: FrameworkVersion, section: str) -> dict[str, dict[str, Any]]:
-    return {row["id"]: row for row in document_of(version).get(section) or []}
-
-
-def allowed_transitions(version: FrameworkVersion, current: str) -> list[dict[str, Any]]:
+def allowed_transitions(version: FrameworkVersion, current: str) -> tuple[Transition, ...]:
     """Return the framework's transitions out of stage or phase `current`."""
-    return [t for t in document_of(version).get("transitions") or [] if t["from"] == current]
+    return framework_of(version).transitions_from(current)
 
 
 def current_framework(on: dt.date | None = None) -> FrameworkVersion:

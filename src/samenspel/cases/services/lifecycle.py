@@ -24,20 +24,17 @@ from samenspel.cases.models import (
 )
 from samenspel.cases.services._common import (
     PURPOSE,
-    STAGE_CLOSE,
-    STAGE_EXECUTE,
-    STAGE_PLAN,
     _bump,
     _check_open,
     _new_reference,
     _not_allowed,
     _reason,
     _require,
-    _section,
     allowed_transitions,
     current_framework,
 )
 from samenspel.cases.services.plan import _balance_message
+from samenspel.frameworks.selectors import framework_of
 from samenspel.sharing.policy import Action, Denied, allowed
 
 # --- Opening a case ----------------------------------------------------------------------------
@@ -52,17 +49,18 @@ def open_case(
     reason: str,
     by: User,
 ) -> Case:
-    """Open a person-centred case in the person's municipality, at the plan stage (ST-3)."""
+    """Open a person-centred case in the person's municipality, at the framework's opening stage."""
     municipality = person.municipality
     if not allowed(by, "case.open", within=municipality):
         raise Denied("cases.person", str(person.uuid), exists=True)
     version = current_framework()
     errors: dict[str, str] = {}
-    phases, all_tracks = _section(version, "phases"), _section(version, "tracks")
-    if phase not in phases:
+    framework = framework_of(version)
+    opening = framework.opening_stage.id
+    if phase not in framework.phases:
         errors["phase"] = _("Kies een fase uit het kader.")
     tracks = list(dict.fromkeys(tracks or []))
-    if unknown := [t for t in tracks if t not in all_tracks]:
+    if unknown := [t for t in tracks if t not in framework.tracks]:
         errors["tracks"] = _("Onbekend spoor: %(tracks)s.") % {"tracks": ", ".join(unknown)}
     if not allowed(case_director, "case.direct", within=municipality):
         errors["case_director"] = _("Kies een casusregisseur van de gemeente %(name)s.") % {
@@ -79,14 +77,14 @@ def open_case(
             person=person,
             case_director=case_director,
             framework_version=version,
-            stage=STAGE_PLAN,
+            stage=opening,
             phase=phase,
             tracks=tracks,
         )
         CaseTransition.objects.bulk_create(
             [
                 CaseTransition(
-                    case=case, dimension=Dimension.STAGE, to_value=STAGE_PLAN, reason=reason, by=by
+                    case=case, dimension=Dimension.STAGE, to_value=opening, reason=reason, by=by
                 ),
                 CaseTransition(
                     case=case, dimension=Dimension.PHASE, to_value=phase, reason=reason, by=by
@@ -120,12 +118,13 @@ def change_stage(case: Case, *, to: str, reason: str, expected_version: int, by:
     _require(by, Action.MANAGE, case)
     _check_open(case)
     reason = _reason(reason)
-    allowed = {t["to"] for t in allowed_transitions(case.framework_version, case.stage)}
+    allowed = {t.to_id for t in allowed_transitions(case.framework_version, case.stage)}
     if to not in allowed:
         raise ValidationError({"to": _not_allowed(case.framework_version, case.stage, allowed)})
-    if to == STAGE_CLOSE:
+    target = framework_of(case.framework_version).stages[to]
+    if target.closes_case:
         raise ValidationError({"to": _("Sluit de casus met de knop Casus sluiten.")})
-    if to == STAGE_EXECUTE:
+    if target.carries_out_plan:
         balance = balance_of(case.interventions.exclude(status=InterventionStatus.STOPPED))
         if balance.total == 0:
             raise ValidationError({"to": _("Het plan heeft nog geen interventies.")})
@@ -139,7 +138,7 @@ def change_phase(case: Case, *, to: str, reason: str, expected_version: int, by:
     _require(by, Action.MANAGE, case)
     _check_open(case)
     reason = _reason(reason)
-    allowed = {t["to"] for t in allowed_transitions(case.framework_version, case.phase)}
+    allowed = {t.to_id for t in allowed_transitions(case.framework_version, case.phase)}
     if to not in allowed:
         raise ValidationError({"to": _not_allowed(case.framework_version, case.phase, allowed)})
     return _transition(case, Dimension.PHASE, "phase", to, reason, expected_version, by)
@@ -152,7 +151,7 @@ def set_tracks(
     _require(by, Action.MANAGE, case)
     _check_open(case)
     reason = _reason(reason)
-    known = _section(case.framework_version, "tracks")
+    known = framework_of(case.framework_version).tracks
     tracks = list(dict.fromkeys(tracks))
     if unknown := [t for t in tracks if t not in known]:
         raise ValidationError(
@@ -204,12 +203,13 @@ def close_case(
     expected_version: int,
     by: User,
 ) -> Case:
-    """Close the case, with an optional monitoring and aftercare period (ST-6, then ST-7)."""
+    """Close the case at the framework's closing stage, with an optional aftercare period."""
     _require(by, Action.MANAGE, case)
     _check_open(case)
     reason = _reason(reason)
-    allowed = {t["to"] for t in allowed_transitions(case.framework_version, case.stage)}
-    if STAGE_CLOSE not in allowed:
+    allowed = {t.to_id for t in allowed_transitions(case.framework_version, case.stage)}
+    closing = framework_of(case.framework_version).closing_stage.id
+    if closing not in allowed:
         raise ValidationError({"reason": _not_allowed(case.framework_version, case.stage, allowed)})
     if aftercare_until is not None and aftercare_until <= timezone.localdate():
         raise ValidationError({"aftercare_until": _("De nazorg loopt tot een datum na vandaag.")})
@@ -220,7 +220,7 @@ def close_case(
         _bump(
             case,
             expected_version,
-            stage=STAGE_CLOSE,
+            stage=closing,
             status=status,
             closed_at=now,
             close_reason=reason,
@@ -233,7 +233,7 @@ def close_case(
                     case=case,
                     dimension=Dimension.STAGE,
                     from_value=before_stage,
-                    to_value=STAGE_CLOSE,
+                    to_value=closing,
                     reason=reason,
                     by=by,
                 ),
@@ -259,22 +259,24 @@ def close_case(
 
 
 def reopen_case(case: Case, *, reason: str, expected_version: int, by: User) -> Case:
-    """Reopen a closed case for a new case consultation and plan (back to ST-3).
+    """Reopen a closed case for a new case consultation and plan (back to the plan stage).
 
-    The framework has no transition out of ST-6; reopening is a status change that the
-    municipality records with its reason, not a stage transition (docs/cases.md).
+    The framework has no transition from the closing stage back to the plan; reopening is a
+    status change that the municipality records with its reason, not a stage transition
+    (docs/cases.md).
     """
     _require(by, Action.MANAGE, case)
     if case.status == CaseStatus.OPEN:
         raise ValidationError(_("De casus is al open."))
     reason = _reason(reason)
+    plan_stage = framework_of(case.framework_version).plan_stage.id
     now = timezone.now()
     with transaction.atomic():
         before_stage, before_status = case.stage, case.status
         _bump(
             case,
             expected_version,
-            stage=STAGE_PLAN,
+            stage=plan_stage,
             status=CaseStatus.OPEN,
             closed_at=None,
             aftercare_until=None,
@@ -294,7 +296,7 @@ def reopen_case(case: Case, *, reason: str, expected_version: int, by: User) -> 
                     case=case,
                     dimension=Dimension.STAGE,
                     from_value=before_stage,
-                    to_value=STAGE_PLAN,
+                    to_value=plan_stage,
                     reason=reason,
                     by=by,
                 ),

@@ -21,7 +21,8 @@ from samenspel.cases.models import (
     Intervention,
     InterventionStatus,
 )
-from samenspel.cases.services._common import PURPOSE, _bump, _check_open, _require, _section
+from samenspel.cases.services._common import PURPOSE, _bump, _check_open, _require
+from samenspel.frameworks.selectors import framework_of
 from samenspel.sharing.policy import Action
 
 # --- Plan -------------------------------------------------------------------------------------
@@ -52,17 +53,15 @@ def add_intervention(
         if existing is not None:
             return existing
     _check_open(case)
-    measures = _section(case.framework_version, "measures")
     errors: dict[str, str] = {}
-    row = measures.get(measure)
+    row = framework_of(case.framework_version).measures.get(measure)
     if row is None:
         errors["measure"] = _("Kies een interventie uit het kader.")
-        row = {}
-    elif domain not in (row.get("domains") or []):
+    elif domain not in row.domains:
         errors["domain"] = _("Deze interventie is %(domains)s.") % {
-            "domains": _domain_names(row.get("domains") or [])
+            "domains": _domain_names(row.domains)
         }
-    voluntary = bool((row.get("flags") or {}).get("voluntary"))
+    voluntary = row is not None and row.flags.voluntary
     consent = consent or (Consent.NOT_ASKED if voluntary else Consent.NOT_NEEDED)
     if consent not in Consent.values:
         errors["consent"] = _("Kies een waarde uit de lijst.")
@@ -73,17 +72,17 @@ def add_intervention(
     if not owner.is_active or owner.type == OrganisationType.AIVD:
         errors["owner"] = _("Kies een actieve partnerorganisatie als eigenaar.")
     errors.update(_period_errors(start_date, end_date, review_date))
-    if errors:
+    if errors or row is None:
         raise ValidationError(errors)
     try:
         with transaction.atomic():
             intervention = Intervention.objects.create(
                 case=case,
                 measure=measure,
-                name=row["name"],
+                name=row.name,
                 domain=domain,
                 owner=owner,
-                legal_basis=(row.get("legal_basis") or {}).get("text", ""),
+                legal_basis=row.legal_basis.text,
                 voluntary=voluntary,
                 consent=consent,
                 goal=goal.strip(),
@@ -191,7 +190,7 @@ def _period_errors(
     return errors
 
 
-def _domain_names(domains: list[str]) -> str:
+def _domain_names(domains: tuple[str, ...]) -> str:
     from samenspel.cases.models import InterventionDomain
 
     labels = dict(InterventionDomain.choices)

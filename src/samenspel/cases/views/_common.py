@@ -15,7 +15,8 @@ from samenspel.accounts.selectors import request_user
 from samenspel.audit.events import Event, Outcome, Purpose
 from samenspel.cases import selectors
 from samenspel.cases.models import Case
-from samenspel.frameworks.selectors import document_of
+from samenspel.frameworks.selectors import framework_of
+from samenspel.frameworks.types import Framework
 from samenspel.sharing.policy import Action
 
 # --- Helpers --------------------------------------------------------------------------------
@@ -39,25 +40,14 @@ def _record_conflict(me: User, case: Case, what: str) -> None:
     )
 
 
-def _rows(case: Case) -> dict[str, dict[str, Any]]:
-    """Return the framework rows of the case's version by id (stages, phases, tracks, ...)."""
-    document = document_of(case.framework_version)
-    if not isinstance(document, dict):
-        return {}
-    return {
-        row["id"]: row
-        for section in ("stages", "phases", "tracks", "measures")
-        for row in document.get(section) or []
-    }
+def _framework(case: Case) -> Framework:
+    """Return the framework version the case runs under, as typed rows."""
+    return framework_of(case.framework_version)
 
 
-def _named(rows: dict[str, dict[str, Any]], key: str) -> str:
-    row = rows.get(key)
-    return f"{key} {row['name']}" if row else key
-
-
-def _uncertain(row: dict[str, Any]) -> bool:
-    return "GK?" in (row.get("src") or [])
+def _named(framework: Framework, key: str) -> str:
+    """Return "id name" of a stage, phase, track or measure of the framework."""
+    return framework.label_of(key)
 
 
 def _case(request: HttpRequest, case_uuid: uuid.UUID, action: Action = Action.VIEW) -> Case:
@@ -74,14 +64,14 @@ def _page(
     context: dict[str, Any],
     status: int = 200,
 ) -> HttpResponse:
-    rows = _rows(case)
+    framework = _framework(case)
     return render(
         request,
         template,
         {
             "case": case,
-            "stage_name": _named(rows, case.stage),
-            "phase_name": _named(rows, case.phase),
+            "stage_name": _named(framework, case.stage),
+            "phase_name": _named(framework, case.phase),
             **context,
         },
         status=status,

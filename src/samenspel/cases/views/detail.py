@@ -17,7 +17,13 @@ from samenspel.accounts.selectors import request_user
 from samenspel.cases import selectors, services
 from samenspel.cases.forms import JustifyForm
 from samenspel.cases.models import Case, CaseStatus, Dimension, Intervention, TransferStatus
-from samenspel.cases.views._common import _named, _page, _record_conflict, _rows, _stale_message
+from samenspel.cases.views._common import (
+    _framework,
+    _named,
+    _page,
+    _record_conflict,
+    _stale_message,
+)
 from samenspel.frameworks.views.common import (
     DOMAIN_LABELS,
     Frame,
@@ -85,7 +91,7 @@ def _detail(
     justify_form: JustifyForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    rows = _rows(case)
+    framework = _framework(case)
     plan = selectors.plan_of(me, case)
     balance, balance_rows = _balance_rows(plan)
     can_manage = can(me, Action.MANAGE, case)
@@ -100,7 +106,7 @@ def _detail(
         "cases/case_detail.html",
         case,
         {
-            "tracks": [_named(rows, t) for t in case.tracks],
+            "tracks": [_named(framework, t) for t in case.tracks],
             "plan": plan,
             "balance": balance,
             "balance_rows": balance_rows,
@@ -155,14 +161,14 @@ def history(request: HttpRequest, case_uuid: uuid.UUID) -> HttpResponse:
 
 
 def _history_steps(me: User, case: Case, *, record_read: bool = True) -> list[dict[str, Any]]:
-    rows = _rows(case)
+    framework = _framework(case)
     return [
         {
             "step": step,
-            "from": _named(rows, step.from_value) if step.from_value else "",
-            "to": ", ".join(_named(rows, v) for v in step.to_value.split(","))
+            "from": _named(framework, step.from_value) if step.from_value else "",
+            "to": ", ".join(_named(framework, v) for v in step.to_value.split(","))
             if step.dimension == Dimension.TRACKS
-            else _named(rows, step.to_value),
+            else _named(framework, step.to_value),
         }
         for step in selectors.history_of(me, case, record_read=record_read)
     ]

@@ -20,7 +20,7 @@ from samenspel.audit.events import Event, Purpose
 from samenspel.cases import selectors
 from samenspel.cases.forms import CaseFilterForm
 from samenspel.cases.models import CaseStatus
-from samenspel.cases.views._common import _named, _rows
+from samenspel.cases.views._common import _framework, _named
 from samenspel.cases.views.detail import _balance_rows, _history_steps
 from samenspel.frameworks.pdf import render_pdf
 from samenspel.lib.spreadsheet import csv_lines
@@ -37,7 +37,7 @@ def case_pdf(request: HttpRequest, case_uuid: uuid.UUID) -> HttpResponse:
     """Return the case file (person, stage, plan with balance, team, history) as a tagged PDF."""
     me = request_user(request)
     case = selectors.get_case_for(me, case_uuid, record_read=False)
-    rows = _rows(case)
+    framework = _framework(case)
     plan = selectors.plan_of(me, case)
     balance, balance_rows = _balance_rows(plan)
     # The export is recorded once the PDF exists; the export number ties the PDF to its record.
@@ -46,9 +46,9 @@ def case_pdf(request: HttpRequest, case_uuid: uuid.UUID) -> HttpResponse:
         "cases/case_pdf.html",
         {
             "case": case,
-            "stage_name": _named(rows, case.stage),
-            "phase_name": _named(rows, case.phase),
-            "tracks": [_named(rows, t) for t in case.tracks],
+            "stage_name": _named(framework, case.stage),
+            "phase_name": _named(framework, case.phase),
+            "tracks": [_named(framework, t) for t in case.tracks],
             "plan": plan,
             "balance": balance,
             "balance_rows": balance_rows,

@@ -20,14 +20,12 @@ from samenspel.cases.models import Case, CaseStatus, Dimension
 from samenspel.cases.views._common import (
     _case,
     _form_status,
+    _framework,
     _named,
     _page,
     _record_conflict,
-    _rows,
     _stale_message,
-    _uncertain,
 )
-from samenspel.frameworks.selectors import document_of
 from samenspel.lib.errors import StaleEdit
 from samenspel.sharing.policy import Action
 
@@ -35,16 +33,17 @@ from samenspel.sharing.policy import Action
 
 
 def _transition_choices(case: Case, dimension: Dimension) -> list[tuple[str, str]]:
-    rows = _rows(case)
+    framework = _framework(case)
     current = case.stage if dimension == Dimension.STAGE else case.phase
     choices = []
     for t in services.allowed_transitions(case.framework_version, current):
-        if dimension == Dimension.STAGE and t["to"] == services.STAGE_CLOSE:
+        target = framework.stages.get(t.to_id)
+        if dimension == Dimension.STAGE and target is not None and target.closes_case:
             continue  # closing has its own form, with the aftercare period
-        label = f"{_named(rows, t['to'])}. {_('Voorwaarde')}: {t.get('criteria', '')}"
-        if _uncertain(t):
+        label = f"{_named(framework, t.to_id)}. {_('Voorwaarde')}: {t.criteria}"
+        if t.uncertain:
             label += " " + _("(onzeker, GK?: controleren)")
-        choices.append((t["to"], label))
+        choices.append((t.to_id, label))
     return choices
 
 
@@ -157,8 +156,7 @@ def tracks(request: HttpRequest, case_uuid: uuid.UUID) -> HttpResponse:
     """Set the parallel tracks of the case."""
 
     def make_form(data: Any, case: Case) -> TracksForm:
-        document = document_of(case.framework_version)
-        choices = [(t["id"], f"{t['id']} {t['name']}") for t in document.get("tracks") or []]
+        choices = [(t.id, t.label) for t in _framework(case).tracks]
         initial = {"tracks": case.tracks, "version": case.version}
         return TracksForm(data, choices=choices, initial=initial)
 

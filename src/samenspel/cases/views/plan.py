@@ -24,7 +24,7 @@ from samenspel.cases.views._common import (
     _stale_message,
 )
 from samenspel.cases.views.detail import _balance_rows
-from samenspel.frameworks.selectors import document_of
+from samenspel.frameworks.selectors import framework_of
 from samenspel.frameworks.views.common import DOMAIN_LABELS
 from samenspel.lib.errors import StaleEdit
 from samenspel.sharing.policy import Action, allowed
@@ -34,18 +34,17 @@ from samenspel.sharing.policy import Action, allowed
 
 def _measure_choices(case: Case) -> tuple[list[tuple[str, list[tuple[str, str]]]], set[str]]:
     """Return the measures of the case's framework grouped by domain, and the voluntary ones."""
-    document = document_of(case.framework_version)
-    measures = (document.get("measures") or []) if isinstance(document, dict) else []
+    measures = framework_of(case.framework_version).measures
     groups: list[tuple[str, list[tuple[str, str]]]] = []
-    voluntary = {m["id"] for m in measures if (m.get("flags") or {}).get("voluntary")}
+    voluntary = {m.id for m in measures if m.flags.voluntary}
     for domain in DOMAINS:
         options = []
         for m in measures:
-            if domain in (m.get("domains") or []):
-                label = f"{m['id']} {m['name']}"
-                if m["id"] in voluntary:
+            if domain in m.domains:
+                label = m.label
+                if m.id in voluntary:
                     label += " " + _("(vrijwillig)")
-                options.append((f"{m['id']}/{domain}", label))
+                options.append((f"{m.id}/{domain}", label))
         groups.append((str(InterventionDomain(domain).label).capitalize(), options))
     return groups, voluntary
 
