@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from samenspel.cases import services
 from samenspel.cases.models import Case, CaseStatus, Dimension
+from samenspel.frameworks import content
+from samenspel.frameworks.models import FrameworkVersion, VersionStatus
+from samenspel.frameworks.schema import validate_text
 from samenspel.frameworks.shipped import shipped_text
 from samenspel.testing import Cast, make_case, publish_framework
 
@@ -59,3 +63,29 @@ def test_a_reopened_case_returns_to_the_stage_marked_makes_plan(cast: Cast, case
         case, reason="Nieuwe signalen.", expected_version=case.version, by=cast.case_manager
     )
     assert (case.status, case.stage) == (CaseStatus.OPEN, "ST-3")
+
+
+def test_a_version_stored_before_stage_flags_runs_its_cases_as_before(cast: Cast) -> None:
+    document = validate_text(shipped_text(), file="nl-pga.yaml").data
+    assert document is not None
+    for stage in document["stages"]:
+        stage.pop("flags", None)  # as nl-pga 2026.1 was stored before stage flags existed
+    FrameworkVersion.objects.create(
+        framework="nl-pga",
+        label="2026.1",
+        title=document["framework"]["title"],
+        valid_from="2026-01-01",
+        content=document,
+        content_sha256=content.digest(document),
+        status=VersionStatus.PUBLISHED,
+        published_at=timezone.now(),
+    )
+    case = make_case(cast)
+    assert case.stage == "ST-3"
+    with pytest.raises(ValidationError) as exc:
+        services.change_stage(
+            case, to="ST-4", reason="Plan.", expected_version=case.version, by=cast.case_manager
+        )
+    assert exc.value.message_dict["to"] == ["Het plan heeft nog geen interventies."]
+    case.refresh_from_db()
+    assert "flags" not in case.framework_version.content["stages"][3]
