@@ -57,44 +57,21 @@ def test_two_racing_accepts_move_the_case_once(tmp_path: Path, database_url: str
 
 
 @pytest.mark.postgres
-def test_an_accept_and_a_decline_racing_leave_one_decision(
-    tmp_path: Path, database_url: str
+@pytest.mark.parametrize(
+    ("scenario", "other_status", "other_event"),
+    [
+        ("accept-decline", "declined", "TRANSFER_DECLINED"),
+        ("accept-cancel", "cancelled", "TRANSFER_CANCELLED"),
+    ],
+)
+def test_an_accept_racing_another_decision_leaves_one_decision(
+    tmp_path: Path, database_url: str, scenario: str, other_status: str, other_event: str
 ) -> None:
-    outcome = race(tmp_path, database_url, "accept-decline")
+    outcome = race(tmp_path, database_url, scenario)
     if outcome["winner"] == 0:
-        assert (outcome["status"], outcome["municipality"], outcome["moves"]) == (
-            "accepted",
-            outcome["b"],
-            1,
-        )
-        assert outcome["decision_events"] == ["TRANSFER_ACCEPTED"]
+        expected = ("accepted", outcome["b"], 1, ["TRANSFER_ACCEPTED"])
     else:
-        assert (outcome["status"], outcome["municipality"], outcome["moves"]) == (
-            "declined",
-            outcome["a"],
-            0,
-        )
-        assert outcome["decision_events"] == ["TRANSFER_DECLINED"]
-        assert outcome["police_on_team"]
-
-
-@pytest.mark.postgres
-def test_an_accept_and_a_cancel_racing_leave_one_decision(
-    tmp_path: Path, database_url: str
-) -> None:
-    outcome = race(tmp_path, database_url, "accept-cancel")
-    if outcome["winner"] == 0:
-        assert (outcome["status"], outcome["municipality"], outcome["moves"]) == (
-            "accepted",
-            outcome["b"],
-            1,
-        )
-        assert outcome["decision_events"] == ["TRANSFER_ACCEPTED"]
-    else:
-        assert (outcome["status"], outcome["municipality"], outcome["moves"]) == (
-            "cancelled",
-            outcome["a"],
-            0,
-        )
-        assert outcome["decision_events"] == ["TRANSFER_CANCELLED"]
-        assert outcome["police_on_team"]
+        expected = (other_status, outcome["a"], 0, [other_event])
+        assert outcome["police_on_team"]  # the sender's team keeps the case
+    got = (outcome["status"], outcome["municipality"], outcome["moves"])
+    assert (*got, outcome["decision_events"]) == expected
