@@ -214,6 +214,14 @@ def test_warm_transfer_request_accept_decline_cancel(cast: Cast) -> None:
     assert _audited(Event.TRANSFER_ACCEPTED, cast.outsider, case)
     assert Transfer.objects.get(uuid=third).status == TransferStatus.ACCEPTED
     assert director.get(f"/api/v1/cases/{case.uuid}").status_code == 404
+    # Deciding again: a conflict, the same on the page and in the API, and nothing changes.
+    again = _post(receiving, f"/api/v1/transfers/{third}/decline", {"reason": "Toch niet."})
+    assert again.status_code == 409, again.content
+    assert again.json()["detail"] == "Over deze overdracht is al beslist. Er is niets gewijzigd."
+    page = receiving.post(f"/casussen/overdrachten/{third}/afwijzen/", {"reason": "Toch niet."})
+    assert page.status_code == 409
+    assert Transfer.objects.get(uuid=third).status == TransferStatus.ACCEPTED
+    assert AuditEvent.objects.filter(event=Event.DECISION_CONFLICT).count() == 2
 
 
 CASE_ENDPOINTS = [
