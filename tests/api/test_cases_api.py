@@ -130,6 +130,11 @@ def test_plan_add_is_idempotent_and_changes_need_if_match(cast: Cast) -> None:
     assert done.status_code == 200 and done.json()["goal"] == "Weer naar school."
     assert done["ETag"] == '"2"'
     assert _audited(Event.INTERVENTION_CHANGED, cast.case_manager, case)
+    # A stale version stays stale even when the value sent equals the current one.
+    same = director.patch(item, patch, content_type="application/json", HTTP_IF_MATCH='"1"')
+    assert same.status_code == 412
+    unchanged = director.patch(item, patch, content_type="application/json", HTTP_IF_MATCH='"2"')
+    assert unchanged.status_code == 200 and unchanged["ETag"] == '"2"'
     wrong = _post(director, url, {**body, "domain": "repression"}, HTTP_IDEMPOTENCY_KEY="plan-2")
     assert wrong.status_code == 422 and "domain" in wrong.json()["errors"]
 

@@ -23,6 +23,7 @@ from samenspel.cases.models import (
 )
 from samenspel.cases.services._common import PURPOSE, _bump, _check_open, _require
 from samenspel.frameworks.selectors import framework_of
+from samenspel.lib.errors import StaleEdit
 from samenspel.sharing.policy import Action
 
 # --- Plan -------------------------------------------------------------------------------------
@@ -149,6 +150,14 @@ def change_intervention(
         raise ValidationError(errors)
     real = {f: v for f, v in changes.items() if getattr(intervention, f) != v}
     if not real:
+        # Nothing to save, but a stale version is still stale: the editor saw an older state.
+        current = (
+            Intervention.objects.filter(pk=intervention.pk)
+            .values_list("version", flat=True)
+            .first()
+        )
+        if current != expected_version:
+            raise StaleEdit("cases.intervention", current or 0)
         return intervention
     with transaction.atomic():
         _bump(intervention, expected_version, updated_at=timezone.now(), **real)
