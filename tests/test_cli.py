@@ -64,16 +64,48 @@ def test_demo_loads_twice_without_changes_and_prints_logins(tmp_path: Path) -> N
     assert code.returncode == 0, code.stderr
     assert code.stdout.strip().isdigit()
     assert len(code.stdout.strip()) == 6
-    verify = subprocess.run(
-        [SAMENSPEL, "audit", "verify"],
-        env=_env(tmp_path, SAMENSPEL_ENV="demo"),
+    assert (tmp_path / "demo_marker").is_file()
+
+
+def _samenspel(data_dir: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [SAMENSPEL, *args],
+        env=_env(data_dir, **env),
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=300,
         check=False,
     )
+
+
+def test_every_command_on_a_demo_folder_works_without_variables(tmp_path: Path) -> None:
+    """A newcomer runs the demo, then the commands the docs name, with no SAMENSPEL_ENV set."""
+    demo = _samenspel(tmp_path, "demo", "--no-serve")
+    assert demo.returncode == 0, demo.stderr
+
+    verify = _samenspel(tmp_path, "audit", "verify")
     assert verify.returncode == 0, verify.stdout + verify.stderr
     assert verify.stdout.startswith("OK ")
+    assert "Traceback" not in verify.stderr
+
+    helped = _samenspel(tmp_path, "--help")
+    assert helped.returncode == 0, helped.stderr
+    assert "[audit]" in helped.stdout  # the project's own commands are listed
+    assert "Traceback" not in helped.stderr
+
+    token = _samenspel(tmp_path, "apitoken", "create", "regisseur", "--name", "Koppeling X")
+    assert token.returncode == 0, token.stderr
+    assert "secret:  ssp_" in token.stdout
+
+
+def test_the_demo_refuses_a_database_it_did_not_make(tmp_path: Path) -> None:
+    migrated = _samenspel(tmp_path, "migrate", "-v", "0", SAMENSPEL_ENV="test")
+    assert migrated.returncode == 0, migrated.stderr
+    demo = _samenspel(tmp_path, "demo", "--no-serve")
+    assert demo.returncode == 2
+    assert "holds tables that samenspel demo did not make" in demo.stderr
+    assert "Traceback" not in demo.stderr
+    assert not (tmp_path / "demo_marker").exists()
 
 
 def test_demo_refuses_production(tmp_path: Path) -> None:

@@ -135,6 +135,24 @@ def test_demo_and_test_generate_a_private_secret_and_reuse_it(
     assert second.stdout.strip() == key
 
 
+# --- A demo folder runs as the demo; an explicit environment wins ---------------------------
+
+
+def test_a_folder_marked_by_the_demo_runs_as_the_demo(tmp_path: Path) -> None:
+    (tmp_path / "demo_marker").write_text("demo\n", encoding="utf-8")
+    result = python("from samenspel import settings; print(settings.ENVIRONMENT)", {}, tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "demo"
+
+
+def test_an_explicit_production_wins_over_the_demo_marker(tmp_path: Path) -> None:
+    (tmp_path / "demo_marker").write_text("demo\n", encoding="utf-8")
+    result = import_settings(without("SAMENSPEL_SECRET_KEY"), tmp_path)
+    assert result.returncode != 0
+    assert "SAMENSPEL_SECRET_KEY" in result.stderr
+    assert not (tmp_path / "secret_key").exists()
+
+
 # --- SQLite runs durably -----------------------------------------------------------------------
 
 PRAGMAS = """

@@ -12,6 +12,7 @@ from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 from samenspel.lib.env import (
+    DEMO_MARKER_NAME,
     env_bool,
     env_int,
     env_list,
@@ -22,16 +23,21 @@ from samenspel.lib.env import (
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
-# "production" (the default), "demo" or "test". Only production refuses to invent secrets.
-ENVIRONMENT = env_str("SAMENSPEL_ENV", "production")
-if ENVIRONMENT not in {"production", "demo", "test"}:
-    raise ImproperlyConfigured(
-        f"SAMENSPEL_ENV must be production, demo or test, not {ENVIRONMENT!r}."
-    )
-PRODUCTION = ENVIRONMENT == "production"
-
 _default_data_dir = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
 DATA_DIR = Path(env_str("SAMENSPEL_DATA_DIR") or _default_data_dir / "samenspel").resolve()
+
+# `samenspel demo` leaves this file in its data folder, so that every later command on that
+# folder runs as the demo without SAMENSPEL_ENV. An explicit SAMENSPEL_ENV always wins.
+DEMO_MARKER = DATA_DIR / DEMO_MARKER_NAME
+
+# "production" (the default), "demo" or "test". Only production refuses to invent secrets.
+ENVIRONMENT = env_str("SAMENSPEL_ENV") or ("demo" if DEMO_MARKER.is_file() else "production")
+if ENVIRONMENT not in {"production", "demo", "test"}:
+    raise ImproperlyConfigured(
+        f"SAMENSPEL_ENV must be production, demo or test, not {ENVIRONMENT!r}. "
+        "Set it to production (or leave it unset) on a server."
+    )
+PRODUCTION = ENVIRONMENT == "production"
 
 SECRET_KEY = env_secret("SAMENSPEL_SECRET_KEY")
 if not SECRET_KEY:

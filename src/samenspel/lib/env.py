@@ -7,6 +7,9 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
+# The file `samenspel demo` writes into its data folder: that folder holds demo data only.
+DEMO_MARKER_NAME = "demo_marker"
+
 TRUE_WORDS = frozenset({"1", "true", "yes", "on", "ja"})
 FALSE_WORDS = frozenset({"0", "false", "no", "off", "nee", ""})
 

@@ -2,13 +2,35 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
+from django.db import connection
 
 from samenspel.demo import data
+
+MARKER_TEXT = (
+    "This data folder was made by `samenspel demo` and holds fictional demo data only.\n"
+    "Every samenspel command on it runs as the demo (SAMENSPEL_ENV=demo) unless SAMENSPEL_ENV\n"
+    "says otherwise. Never put real data here.\n"
+)
+
+
+def mark_demo_folder(command: BaseCommand) -> None:
+    """Mark the data folder as the demo's; refuse a database that holds data of another kind."""
+    marker = Path(settings.DEMO_MARKER)
+    if not marker.is_file() and connection.introspection.table_names():
+        command.stderr.write(
+            f"The database of {settings.DATA_DIR} holds tables that samenspel demo did not "
+            "make (the folder has no demo_marker file). Choose an empty folder with "
+            "SAMENSPEL_DATA_DIR, or delete this one if it held an earlier demo."
+        )
+        raise SystemExit(2)
+    marker.parent.mkdir(parents=True, exist_ok=True)
+    marker.write_text(MARKER_TEXT, encoding="utf-8")
 
 
 class Command(BaseCommand):
@@ -25,6 +47,7 @@ class Command(BaseCommand):
             self.stderr.write("The demo refuses to run with SAMENSPEL_ENV=production.")
             raise SystemExit(2)
         self.stdout.write(f"Data folder: {settings.DATA_DIR}")
+        mark_demo_folder(self)
         call_command("migrate", interactive=False, verbosity=0)
         logins = data.load()
         self.stdout.write("")
