@@ -184,3 +184,47 @@ def test_demo_shows_signals_cases_plans_and_a_transfer_once() -> None:
 
     assert AuditEvent.objects.filter(event=Event.CASE_OPENED).count() == cases.count()
     call_command("audit", "verify")
+
+
+# --- A wrong configuration is one line and exit code 2, never a traceback --------------------
+
+
+def _refused(result: subprocess.CompletedProcess[str], variable: str) -> None:
+    assert result.returncode == 2, result.stdout + result.stderr
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("samenspel: configuration error: ")
+    assert variable in lines[0]
+    assert "Traceback" not in result.stderr
+
+
+def test_production_without_a_secret_key_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    result = _samenspel(tmp_path, "check", SAMENSPEL_ENV="production")
+    _refused(result, "SAMENSPEL_SECRET_KEY")
+    assert "SAMENSPEL_SECRET_KEY_FILE" in result.stderr  # how to set it
+    assert not (tmp_path / "secret_key").exists()
+
+
+def test_production_without_hosts_names_the_variable_and_an_example(tmp_path: Path) -> None:
+    result = _samenspel(
+        tmp_path, "check", SAMENSPEL_ENV="production", SAMENSPEL_SECRET_KEY="k" * 64
+    )
+    _refused(result, "SAMENSPEL_ALLOWED_HOSTS")
+    assert "SAMENSPEL_ALLOWED_HOSTS=samenspel.example.nl" in result.stderr
+
+
+def test_a_word_that_is_neither_yes_nor_no_is_one_line(tmp_path: Path) -> None:
+    result = _samenspel(tmp_path, "--help", SAMENSPEL_ENV="test", SAMENSPEL_SECURE="misschien")
+    _refused(result, "SAMENSPEL_SECURE must be true or false")
+
+
+def test_the_wsgi_application_refuses_a_wrong_configuration_in_one_line(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-c", "import samenspel.wsgi"],
+        env=_env(tmp_path, SAMENSPEL_ENV="production"),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    _refused(result, "SAMENSPEL_SECRET_KEY")

@@ -12,10 +12,16 @@ def main(argv: list[str] | None = None) -> None:
     if len(args) > 1 and args[1] in ("demo", "democode"):
         # The demo generates its own secrets in the data folder and serves on loopback.
         os.environ.setdefault("SAMENSPEL_ENV", "demo")
+    from django.conf import settings
     from django.core.management import execute_from_command_line
 
+    from samenspel.lib.env import start_or_exit
+
+    # Read the settings first: a missing or wrong variable is one line and exit code 2, never a
+    # traceback (Django would otherwise raise it from deep inside the command line utility).
+    start_or_exit(lambda: settings.INSTALLED_APPS)
     args[0] = "samenspel"
-    execute_from_command_line(args)
+    start_or_exit(lambda: execute_from_command_line(args))
 
 
 if __name__ == "__main__":

@@ -43,21 +43,27 @@ SECRET_KEY = env_secret("SAMENSPEL_SECRET_KEY")
 if not SECRET_KEY:
     if PRODUCTION:
         raise ImproperlyConfigured(
-            "SAMENSPEL_SECRET_KEY (or SAMENSPEL_SECRET_KEY_FILE) is required in production. "
-            "Generate one with: python -c 'import secrets; print(secrets.token_urlsafe(64))'"
+            "SAMENSPEL_SECRET_KEY (or SAMENSPEL_SECRET_KEY_FILE) is required in production: "
+            "set SAMENSPEL_SECRET_KEY_FILE to a file holding a key made with "
+            "python3 -c 'import secrets; print(secrets.token_urlsafe(48))'"
         )
     SECRET_KEY = read_or_create_secret(DATA_DIR / "secret_key")
 SECRET_KEY_FALLBACKS = env_list("SAMENSPEL_SECRET_KEY_FALLBACKS")
 
 DEBUG = env_bool("SAMENSPEL_DEBUG", default=False)
 if DEBUG and PRODUCTION:
-    raise ImproperlyConfigured("SAMENSPEL_DEBUG cannot be on when SAMENSPEL_ENV is production.")
+    raise ImproperlyConfigured(
+        "SAMENSPEL_DEBUG cannot be on when SAMENSPEL_ENV is production: unset SAMENSPEL_DEBUG."
+    )
 
 ALLOWED_HOSTS = env_list(
     "SAMENSPEL_ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]"]
 )
 if PRODUCTION and not ALLOWED_HOSTS:
-    raise ImproperlyConfigured("SAMENSPEL_ALLOWED_HOSTS is required in production.")
+    raise ImproperlyConfigured(
+        "SAMENSPEL_ALLOWED_HOSTS is required in production: set it to the site's host names, "
+        "comma-separated, e.g. SAMENSPEL_ALLOWED_HOSTS=samenspel.example.nl"
+    )
 CSRF_TRUSTED_ORIGINS = env_list("SAMENSPEL_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [

@@ -4,5 +4,8 @@ import os
 
 from django.core.wsgi import get_wsgi_application
 
+from samenspel.lib.env import start_or_exit
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "samenspel.settings")
-application = get_wsgi_application()
+# A missing or wrong setting stops the start with one line naming the variable, exit code 2.
+application = start_or_exit(get_wsgi_application)

@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import os
+import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import NoReturn
 
 from django.core.exceptions import ImproperlyConfigured
+
+# The exit code of a start-up refused for its configuration (2: a usage error, as argparse).
+CONFIGURATION_EXIT_CODE = 2
 
 # The file `samenspel demo` writes into its data folder: that folder holds demo data only.
 DEMO_MARKER_NAME = "demo_marker"
@@ -65,7 +71,8 @@ def env_secret(name: str) -> str:
             return Path(path).read_text(encoding="utf-8").strip()
         except OSError as exc:
             raise ImproperlyConfigured(
-                f"{name}_FILE points to {path!r}, which cannot be read."
+                f"{name}_FILE points to {path!r}, which cannot be read: correct the path "
+                "or make the file readable for the service user."
             ) from exc
     return ""
 
@@ -74,14 +81,40 @@ def read_or_create_secret(path: Path, *, nbytes: int = 48) -> str:
     """Return the secret stored in `path`, creating it (mode 0600) on first use."""
     import secrets
 
-    if path.exists():
-        return path.read_text(encoding="utf-8").strip()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    value = secrets.token_urlsafe(nbytes)
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:  # another process created it first
-        return path.read_text(encoding="utf-8").strip()
+        if path.exists():
+            return path.read_text(encoding="utf-8").strip()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        value = secrets.token_urlsafe(nbytes)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:  # another process created it first
+            return path.read_text(encoding="utf-8").strip()
+    except OSError as exc:
+        raise ImproperlyConfigured(
+            f"{path} cannot be read or created ({exc.strerror}): point SAMENSPEL_DATA_DIR at a "
+            "folder this user may write."
+        ) from exc
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
         handle.write(value + "\n")
     return value
+
+
+def one_line(error: BaseException) -> str:
+    """Return an error's message on one line, for a start-up that must not show a traceback."""
+    return " ".join(str(error).split())
+
+
+def start_or_exit[T](start: Callable[[], T]) -> T:
+    """Run `start`; on a configuration error print one line naming the variable and exit 2."""
+    try:
+        return start()
+    except ImproperlyConfigured as exc:
+        refuse(exc)
+
+
+def refuse(error: BaseException) -> NoReturn:
+    """Print a configuration error as one line on standard error and exit with code 2."""
+    sys.stderr.write(f"samenspel: configuration error: {one_line(error)}\n")
+    sys.stderr.flush()
+    raise SystemExit(CONFIGURATION_EXIT_CODE)
