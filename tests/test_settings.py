@@ -107,6 +107,8 @@ def test_production_reads_the_secret_key_from_a_file(tmp_path: Path) -> None:
 
 
 def test_deploy_check_is_clean_with_production_settings(tmp_path: Path) -> None:
+    migrated = run(["-m", "samenspel", "migrate", "--verbosity", "0"], PRODUCTION, tmp_path)
+    assert migrated.returncode == 0, migrated.stderr
     result = run(
         ["-m", "samenspel", "check", "--deploy", "--fail-level", "WARNING"], PRODUCTION, tmp_path
     )

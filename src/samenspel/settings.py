@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -90,6 +91,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "samenspel.web.middleware.RequestContextMiddleware",
+    # Before anything reads the session: until the database is ready, and while it fails,
+    # pages answer 503 (and /healthz, /readyz answer without a session).
+    "samenspel.web.health.DatabaseAvailabilityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -132,17 +136,23 @@ TEMPLATES = [
 
 # Database: SQLite in the data folder unless DATABASE_URL says otherwise.
 DATABASE_URL = env_str("DATABASE_URL")
+SQLITE_PATH = DATA_DIR / "samenspel.sqlite3"
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
 else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": str(DATA_DIR / "samenspel.sqlite3"),
+            # In production a missing database file is never created on connecting (it would
+            # be empty): only `samenspel migrate` creates it. Django opens SQLite names as URIs.
+            "NAME": f"file:{quote(str(SQLITE_PATH))}?mode=rw" if PRODUCTION else str(SQLITE_PATH),
         }
     }
 _db = DATABASES["default"]
 _db["ATOMIC_REQUESTS"] = True
+# Test a kept connection before each request reuses it, so that a restarted database server
+# costs no failed request.
+_db["CONN_HEALTH_CHECKS"] = True
 if _db["ENGINE"] == "django.db.backends.sqlite3":
     _db["OPTIONS"] = {
         # Every transaction takes the write lock at BEGIN, so audit appends are serialised.
@@ -206,6 +216,8 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE
 SECURE_HSTS_PRELOAD = SECURE
 if env_bool("SAMENSPEL_BEHIND_TLS_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Probes often come in over plain HTTP on loopback, past the proxy.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
@@ -370,7 +382,11 @@ AUDIT_SIGNING_KEY_PATH = DATA_DIR / "audit_signing_key"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {
+        "database_unavailable": {"()": "samenspel.lib.unavailable.OneLineForUnavailableDatabase"}
+    },
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {"django.request": {"filters": ["database_unavailable"]}},
     "root": {"handlers": ["console"], "level": env_str("SAMENSPEL_LOG_LEVEL", "WARNING")},
 }
 

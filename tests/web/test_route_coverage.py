@@ -77,6 +77,9 @@ ROUTES: dict[str, tuple[str | None, Callable[[Cast], dict[str, Any]]]] = {
         (None, lambda c: {}),
     ),
     "web:api_token_revoke": (None, lambda c: {}),
+    # The liveness and readiness probes: no login, no audit record (tests/web/test_health.py).
+    "web:healthz": (None, lambda c: {}),
+    "web:readyz": (None, lambda c: {}),
     # Login steps, POST-only actions and framework routes, each tested elsewhere.
     "web:login": (None, lambda c: {}),
     "web:mfa": (None, lambda c: {}),

@@ -100,7 +100,7 @@ def read_or_create_secret(path: Path, *, nbytes: int = 48) -> str:
     return value
 
 
-def one_line(error: BaseException) -> str:
+def one_line(error: BaseException | str) -> str:
     """Return an error's message on one line, for a start-up that must not show a traceback."""
     return " ".join(str(error).split())
 
@@ -113,7 +113,7 @@ def start_or_exit[T](start: Callable[[], T]) -> T:
         refuse(exc)
 
 
-def refuse(error: BaseException) -> NoReturn:
+def refuse(error: BaseException | str) -> NoReturn:
     """Print a configuration error as one line on standard error and exit with code 2."""
     sys.stderr.write(f"samenspel: configuration error: {one_line(error)}\n")
     sys.stderr.flush()

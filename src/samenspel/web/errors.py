@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sys
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -11,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from samenspel import audit
 from samenspel.audit.events import Event, Outcome, Purpose
+from samenspel.lib.unavailable import is_unavailable
 from samenspel.sharing.policy import Denied
 
 logger = logging.getLogger(__name__)
@@ -92,6 +94,13 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
+    from samenspel.web import health
+
+    error = sys.exc_info()[1]
+    if error is not None and is_unavailable(error):
+        # Raised outside a view (a middleware reading the session): the database is gone or
+        # read-only, so a 503 that asks to try again, and no audit record (it cannot be kept).
+        return health.unavailable(request, error)
     _safe_record(request, Event.SERVER_ERROR, outcome=Outcome.FAILURE)
     try:
         return _page(

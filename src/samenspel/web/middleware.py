@@ -51,6 +51,8 @@ class SessionLifetimeMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path in PROBE_PATHS:
+            return self.get_response(request)  # probes carry no session and read none
         user = request.user
         if user.is_authenticated:
             login_at = request.session.get(LOGIN_AT)
@@ -93,6 +95,8 @@ class SessionLifetimeMiddleware:
 
 # Paths a user may reach before the second factor is verified.
 _OPEN_PREFIXES = ("/static/", "/inloggen/", "/uitloggen/", "/taal/", "/oidc/", "/api/")
+# The liveness and readiness probes (web/health.py): no login, no session.
+PROBE_PATHS = frozenset({"/healthz", "/readyz"})
 
 
 class RequireVerifiedLoginMiddleware:
@@ -102,7 +106,7 @@ class RequireVerifiedLoginMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.path.startswith(_OPEN_PREFIXES):
+        if request.path.startswith(_OPEN_PREFIXES) or request.path in PROBE_PATHS:
             return self.get_response(request)
         user = request.user
         if not user.is_authenticated:

@@ -2,12 +2,14 @@ from django.urls import path
 
 from samenspel.accounts import views as accounts
 from samenspel.audit import views as audit_log
-from samenspel.web import auth, views
+from samenspel.web import auth, health, views
 
 app_name = "web"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("inloggen/", auth.login_view, name="login"),
     path("inloggen/code/", auth.mfa_view, name="mfa"),
     path("inloggen/herstelcode/", auth.recovery_view, name="mfa_recovery"),

@@ -42,10 +42,14 @@ class Command(BaseCommand):
             "--port", type=int, default=8000, help="Port on 127.0.0.1 (default 8000)."
         )
 
-    def handle(self, *args: Any, **options: Any) -> None:
+    def execute(self, *args: Any, **options: Any) -> Any:
+        # Before the system checks, which would open (and in production not find) a database.
         if settings.PRODUCTION:
             self.stderr.write("The demo refuses to run with SAMENSPEL_ENV=production.")
             raise SystemExit(2)
+        return super().execute(*args, **options)
+
+    def handle(self, *args: Any, **options: Any) -> None:
         self.stdout.write(f"Data folder: {settings.DATA_DIR}")
         mark_demo_folder(self)
         call_command("migrate", interactive=False, verbosity=0)
