@@ -155,6 +155,19 @@ def test_an_explicit_production_wins_over_the_demo_marker(tmp_path: Path) -> Non
     assert not (tmp_path / "secret_key").exists()
 
 
+# --- Request limits ----------------------------------------------------------------------------
+
+
+def test_the_json_depth_limit_is_read_and_has_a_minimum(tmp_path: Path) -> None:
+    code = "from samenspel import settings; print(settings.MAX_JSON_DEPTH)"
+    assert python(code, {"SAMENSPEL_ENV": "test"}, tmp_path).stdout.strip() == "32"
+    env = {"SAMENSPEL_ENV": "test", "SAMENSPEL_MAX_JSON_DEPTH": "8"}
+    assert python(code, env, tmp_path).stdout.strip() == "8"
+    refused = import_settings({"SAMENSPEL_ENV": "test", "SAMENSPEL_MAX_JSON_DEPTH": "1"}, tmp_path)
+    assert refused.returncode != 0
+    assert "SAMENSPEL_MAX_JSON_DEPTH must be at least 2" in refused.stderr
+
+
 # --- SQLite runs durably -----------------------------------------------------------------------
 
 PRAGMAS = """

@@ -94,6 +94,8 @@ MIDDLEWARE = [
     # Before anything reads the session: until the database is ready, and while it fails,
     # pages answer 503 (and /healthz, /readyz answer without a session).
     "samenspel.web.health.DatabaseAvailabilityMiddleware",
+    # Before anything reads or parses an API body (and before the session: no database).
+    "samenspel.web.middleware.LimitJsonBodyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -240,6 +242,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env_int(
     "SAMENSPEL_MAX_REQUEST_BYTES", default=1_048_576, minimum=1024
 )
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 500
+# How deeply arrays and objects may nest in an API body; checked before anything parses it.
+MAX_JSON_DEPTH = env_int("SAMENSPEL_MAX_JSON_DEPTH", default=32, minimum=2)
 
 # Signals (meldingen): how soon the triage team must pick one up, and attachment limits.
 SIGNAL_ACUTE_PICKUP_MINUTES = env_int("SAMENSPEL_ACUTE_PICKUP_MINUTES", default=60, minimum=1)

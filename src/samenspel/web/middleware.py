@@ -1,8 +1,9 @@
-"""Request context, session lifetime, the mandatory second factor and NUL-free input."""
+"""Request context, session lifetime, the mandatory second factor, body limits, NUL-free input."""
 
 from __future__ import annotations
 
 import json
+import logging
 import re
 import secrets
 import time
@@ -12,6 +13,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -20,6 +22,9 @@ from samenspel import audit
 from samenspel.accounts.selectors import is_verified
 from samenspel.audit.context import RequestContext, bound
 from samenspel.audit.events import Event, Outcome, Purpose
+from samenspel.lib.jsonlimits import nests_deeper_than
+
+logger = logging.getLogger(__name__)
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9-]{8,64}$")
 LOGIN_AT = "samenspel_login_at"
@@ -130,13 +135,67 @@ class NoStoreMiddleware:
 
 
 def _has_nul(value: object) -> bool:
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
-    if isinstance(value, list):
-        return any(_has_nul(item) for item in value)
+    """Tell whether any text in a parsed JSON value holds NUL; iterative, not recursive."""
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str):
+            if "\x00" in item:
+                return True
+        elif isinstance(item, dict):
+            pending.extend(item.keys())
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
     return False
+
+
+class LimitJsonBodyMiddleware:
+    """Refuse API bodies that are too large or nest too deeply, before anything parses them.
+
+    A body of a few hundred nested brackets would otherwise reach code that recurses (a
+    parser, a validator) and end in a 500. Size: SAMENSPEL_MAX_REQUEST_BYTES (413). Depth:
+    SAMENSPEL_MAX_JSON_DEPTH (400). Each refusal is one warning line in the log. Multipart
+    bodies (files) have their own limits.
+    """
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not request.path.startswith("/api/") or request.method in ("GET", "HEAD", "OPTIONS"):
+            return self.get_response(request)
+        if request.content_type == "multipart/form-data":
+            return self.get_response(request)
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        try:
+            declared = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            declared = 0
+        if declared > limit:
+            return self._refuse(request, 413, _too_large(limit), f"{declared} bytes")
+        try:
+            body = request.body
+        except RequestDataTooBig:  # Django's own check of the length, should it differ
+            return self._refuse(request, 413, _too_large(limit), "over the limit")
+        depth = settings.MAX_JSON_DEPTH
+        if nests_deeper_than(body, depth):
+            message = _("De gegevens zijn te diep genest: hoogstens %(depth)d niveaus.") % {
+                "depth": depth
+            }
+            return self._refuse(request, 400, message, f"nested deeper than {depth}")
+        return self.get_response(request)
+
+    @staticmethod
+    def _refuse(request: HttpRequest, status: int, message: str, why: str) -> HttpResponse:
+        logger.warning("refused the body of %s %s: %s", request.method, request.path, why)
+        response = JsonResponse({"detail": message}, status=status)
+        response._has_been_logged = True  # type: ignore[attr-defined]  # one line, ours
+        return response
+
+
+def _too_large(limit: int) -> str:
+    return _("De gegevens zijn te groot: hoogstens %(bytes)d bytes.") % {"bytes": limit}
 
 
 class RefuseNulMiddleware:
