@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 import textwrap
+import time
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
+from urllib.parse import quote
 
 import pytest
 from django.db import connection, transaction
@@ -16,6 +22,7 @@ from django.test import Client
 
 from samenspel.audit.models import AuditEvent
 from samenspel.testing import Cast, force_verified_login
+from tests.conftest import require_or_skip
 
 
 @contextmanager
@@ -196,3 +203,92 @@ def test_an_unmigrated_database_is_refused_until_migrate_then_served(tmp_path: P
     assert lines[1].startswith("/inloggen/ 503 ")
     assert lines[2].startswith("/readyz 200 ready | ")
     assert lines[3].startswith("/inloggen/ 200 ")
+
+
+# --- A restarted PostgreSQL costs no failed request ------------------------------------------
+
+
+@pytest.fixture
+def served_postgres(db: None, tmp_path: Path) -> Iterator[tuple[str, Any]]:
+    """Serve Samenspel from a process of its own on a migrated scratch PostgreSQL database."""
+    if connection.vendor != "postgresql":
+        require_or_skip("postgres", "this run is on SQLite; the PostgreSQL run covers this")
+    import psycopg
+
+    params = connection.settings_dict
+    name = f"{params['NAME']}_probes"
+    server = {
+        "host": params["HOST"] or None,
+        "port": params["PORT"] or None,
+        "user": params["USER"] or None,
+        "password": params["PASSWORD"] or None,
+    }
+
+    def admin() -> Any:
+        return psycopg.connect(dbname="postgres", autocommit=True, **server)
+
+    with admin() as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    user = quote(params["USER"] or "")
+    if params["PASSWORD"]:
+        user += ":" + quote(params["PASSWORD"])
+    port = f":{params['PORT']}" if params["PORT"] else ""
+    url = f"postgres://{user}@{params['HOST'] or ''}{port}/{name}?application_name=probed"
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("SAMENSPEL_") and k not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}
+    }
+    env.update(SAMENSPEL_ENV="test", SAMENSPEL_DATA_DIR=str(tmp_path), DATABASE_URL=url)
+    samenspel = str(Path(sys.executable).with_name("samenspel"))
+    subprocess.run([samenspel, "migrate", "-v", "0"], env=env, check=True, timeout=300)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        free = probe.getsockname()[1]
+    log = (tmp_path / "server.log").open("w")
+    process = subprocess.Popen(
+        [samenspel, "runserver", f"127.0.0.1:{free}", "--noreload", "--nothreading"],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{free}"
+    try:
+        for _ in range(150):
+            try:
+                urllib.request.urlopen(f"{base}/healthz", timeout=2).close()  # noqa: S310 - loopback http
+                break
+            except OSError:
+                time.sleep(0.2)
+        with admin() as conn:
+            yield base, conn
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+        log.close()
+        with admin() as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def get(url: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=30) as response:  # noqa: S310 - loopback http
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
+
+
+@pytest.mark.postgres
+def test_a_connection_killed_by_a_database_restart_costs_no_failed_request(
+    served_postgres: tuple[str, Any],
+) -> None:
+    base, admin = served_postgres
+    assert get(f"{base}/readyz")[0] == 200  # the server now keeps its connection
+    killed = admin.execute(
+        "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+        "WHERE application_name = 'probed'"
+    ).fetchone()[0]
+    assert killed == 1  # as a restart of PostgreSQL would end it
+    status, body = get(f"{base}/readyz")  # the very next request
+    assert status == 200, body
