@@ -24,5 +24,6 @@ class Command(migrate.Command):
             path.parent.mkdir(parents=True, exist_ok=True)
             sqlite3.connect(path).close()
             path.chmod(0o600)
-            self.stdout.write(f"Created the database {path}.")
+            if options.get("verbosity", 1) >= 1:
+                self.stdout.write(f"Created the database {path}.")
         return super().execute(*args, **options)
