@@ -83,11 +83,13 @@ def test_the_probes_refuse_other_methods(client: Client, db: None) -> None:
 
 
 def test_readyz_is_503_while_the_database_cannot_be_written_and_200_after(
-    client: Client, db: None
+    client: Client, db: None, caplog: pytest.LogCaptureFixture
 ) -> None:
     ready(client)
+    caplog.clear()
     with database_read_only():
         response = client.get("/readyz")
+        assert [r.getMessage().split(":")[0] for r in caplog.records] == ["not ready"]
         assert response.status_code == 503
         body = response.content.decode()
         assert body.startswith("not ready\n")

@@ -130,6 +130,7 @@ def _plain(text: str, status: int) -> HttpResponse:
     response = HttpResponse(text, content_type="text/plain; charset=utf-8", status=status)
     if status == 503:
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        response._has_been_logged = True  # type: ignore[attr-defined]  # readyz logged why
     return response
 
 
