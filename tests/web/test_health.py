@@ -294,3 +294,11 @@ def test_a_connection_killed_by_a_database_restart_costs_no_failed_request(
     assert killed == 1  # as a restart of PostgreSQL would end it
     status, body = get(f"{base}/readyz")  # the very next request
     assert status == 200, body
+
+
+def test_the_probes_answer_over_plain_http_where_pages_redirect(db: None, settings: Any) -> None:
+    settings.SECURE_SSL_REDIRECT = True
+    client = Client()  # a new client loads the middleware with these settings
+    assert client.get("/inloggen/").status_code == 301
+    assert client.get("/healthz").status_code == 200
+    assert client.get("/readyz").status_code == 200
