@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from samenspel.lib.names import (
     CANDIDATE_THRESHOLD,
     NAME_KEY_VERSION,
+    PARTICLES,
     match_score,
     name_key,
     name_tokens,
@@ -223,6 +224,8 @@ def test_a_long_name_gives_a_bounded_score() -> None:
 
 word = st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=12)
 names = st.lists(word, min_size=1, max_size=5)
+# A particle (van, de, 't, el, ...) belongs to the part after it, so moving it changes the name.
+parts_only = st.lists(word.filter(lambda w: w not in PARTICLES), min_size=1, max_size=5)
 COMBINING_MARKS = ["\u0300", "\u0301", "\u0302", "\u0306", "\u0308", "\u030c", "\u0327"]
 
 
@@ -242,7 +245,7 @@ def test_a_name_is_fully_similar_to_itself(name: str) -> None:
     assert similarity(name, name) == 1.0
 
 
-@given(names, st.randoms(use_true_random=False))
+@given(parts_only, st.randoms(use_true_random=False))
 def test_the_key_ignores_the_order_of_name_parts(parts: list[str], rnd: random.Random) -> None:
     shuffled = list(parts)
     rnd.shuffle(shuffled)
