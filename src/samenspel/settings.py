@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "samenspel.frameworks",
     "samenspel.cases",
     "samenspel.intake",
+    "samenspel.notifications",
     "samenspel.sharing",
     "samenspel.web",
     "samenspel.demo",
@@ -395,3 +396,18 @@ LOGGING = {
 }
 
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+
+# Notifications: mails carry only a link, built from the site's public address. Without it,
+# the first allowed host over HTTPS (production) or the demo's loopback address.
+_first_host = next((h for h in ALLOWED_HOSTS if h and not h.startswith((".", "*"))), "")
+BASE_URL = (
+    env_str("SAMENSPEL_BASE_URL")
+    or (f"https://{_first_host}" if PRODUCTION and _first_host else "http://127.0.0.1:8000")
+).rstrip("/")
+# The worker (`samenspel worker`) drains the mail outbox: retries back off exponentially from
+# MAIL_RETRY_SECONDS; a claimed mail whose worker died is retried after MAIL_LEASE_SECONDS.
+MAIL_MAX_ATTEMPTS = env_int("SAMENSPEL_MAIL_MAX_ATTEMPTS", default=8, minimum=1)
+MAIL_RETRY_SECONDS = env_int("SAMENSPEL_MAIL_RETRY_SECONDS", default=60, minimum=1)
+MAIL_LEASE_SECONDS = env_int("SAMENSPEL_MAIL_LEASE_SECONDS", default=300, minimum=30)
+WORKER_INTERVAL_SECONDS = env_int("SAMENSPEL_WORKER_INTERVAL_SECONDS", default=5, minimum=1)
+REVIEW_NOTICE_DAYS = env_int("SAMENSPEL_REVIEW_NOTICE_DAYS", default=7, minimum=0)

@@ -21,6 +21,8 @@ from samenspel.intake import services
 from samenspel.intake.models import Attachment, Signal, SignalStatus, TriageOutcome
 from samenspel.intake.services import TriageDecision, Upload
 from samenspel.lib.errors import StaleEdit
+from samenspel.notifications import services as notification_services
+from samenspel.notifications.models import Delivery, DeliveryStatus, Notification, Topic
 from samenspel.sharing.policy import Denied
 from samenspel.testing import (
     Cast,
@@ -204,29 +206,42 @@ def test_an_inactive_user_or_organisation_cannot_submit_signals(cast: Cast) -> N
 
 
 def test_an_acute_signal_is_due_within_the_pickup_minutes_and_alerts_the_triage_team(
-    cast: Cast, settings: Any, django_capture_on_commit_callbacks: Any
+    cast: Cast, settings: Any
 ) -> None:
     settings.SIGNAL_ACUTE_PICKUP_MINUTES = 30
     User.objects.filter(pk=cast.case_manager.pk).update(email="carla@a.example")
     User.objects.filter(pk=cast.adviser.pk).update(email="adam@a.example")
     User.objects.filter(pk=cast.outsider.pk).update(email="bob@b.example")
-    with django_capture_on_commit_callbacks(execute=True):
-        signal = _submit(cast, is_acute=True, bsn=VALID_BSN)
+    signal = _submit(cast, is_acute=True, bsn=VALID_BSN)
     assert signal.due_at == signal.received_at + dt.timedelta(minutes=30)
-    assert len(mail.outbox) == 1
-    message = mail.outbox[0]
-    assert sorted(message.to) == ["adam@a.example", "carla@a.example"]
-    assert signal.reference in message.subject
-    text = f"{message.subject}\n{message.body}"
-    for personal in ("Amrani", "Mohamed", "Dorpsstraat", VALID_BSN, "2005", "14-03"):
-        assert personal not in text
+    # The alert is written with the signal, in its transaction; the worker mails it after.
+    notified = Notification.objects.filter(topic=Topic.SIGNAL_ACUTE, object_uuid=signal.uuid)
+    assert sorted(notified.values_list("recipient__username", flat=True)) == [
+        "adviser",
+        "casemanager",
+    ]
+    assert mail.outbox == []
+    notification_services.run_pass()
+    # One mail per member, so that no member sees who else is on the triage team.
+    assert sorted(m.to[0] for m in mail.outbox) == ["adam@a.example", "carla@a.example"]
+    for message in mail.outbox:
+        html = str(message.alternatives[0].content)  # type: ignore[attr-defined]
+        text = f"{message.subject}\n{message.body}\n{html}"
+        for personal in (
+            "Amrani",
+            "Mohamed",
+            "Dorpsstraat",
+            VALID_BSN,
+            "2005",
+            "14-03",
+            signal.reference,
+        ):
+            assert personal not in text
     row = audited(Event.SIGNAL_SUBMITTED, actor=cast.police_officer, obj=signal)
     assert row.details["acute"] is True
 
 
-def test_a_failing_mail_server_loses_no_acute_signal(
-    cast: Cast, settings: Any, django_capture_on_commit_callbacks: Any, caplog: Any
-) -> None:
+def test_a_failing_mail_server_loses_no_acute_signal(cast: Cast, settings: Any) -> None:
     # Nothing listens on the discard port: the connection is refused.
     settings.MAILERS = {
         "default": {
@@ -235,20 +250,24 @@ def test_a_failing_mail_server_loses_no_acute_signal(
         }
     }
     User.objects.filter(pk=cast.case_manager.pk).update(email="carla@a.example")
-    with django_capture_on_commit_callbacks(execute=True):
-        signal = _submit(cast, is_acute=True)
+    signal = _submit(cast, is_acute=True)
+    result = notification_services.run_pass()
+    assert result.outcomes == {"retry": 1}
     assert Signal.objects.filter(pk=signal.pk, is_acute=True).exists()
-    assert f"acute alert mail for signal {signal.reference} failed" in caplog.text
+    delivery = Delivery.objects.get(notification__object_uuid=signal.uuid)
+    assert delivery.status == DeliveryStatus.PENDING
+    assert delivery.last_error == "ConnectionRefusedError"
 
 
 def test_a_normal_signal_is_due_within_the_triage_days_and_mails_nobody(
-    cast: Cast, settings: Any, django_capture_on_commit_callbacks: Any
+    cast: Cast, settings: Any
 ) -> None:
     User.objects.filter(pk=cast.case_manager.pk).update(email="carla@a.example")
-    with django_capture_on_commit_callbacks(execute=True):
-        signal = _submit(cast)
+    signal = _submit(cast)
     assert signal.due_at == signal.received_at + dt.timedelta(days=settings.SIGNAL_TRIAGE_DAYS)
+    notification_services.run_pass()
     assert mail.outbox == []
+    assert not Notification.objects.filter(object_uuid=signal.uuid).exists()
     audited(Event.SIGNAL_SUBMITTED, actor=cast.police_officer, obj=signal)
 
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 class Event(models.IntegerChoices):
     """What happened. Ranges: 1xx login, 2xx second factor, 3xx administration,
     4xx reads, 5xx exports and log maintenance, 6xx denials and errors, 7xx system,
-    8xx frameworks, 9xx signals and triage, 10xx cases, 11xx API tokens."""
+    8xx frameworks, 9xx signals and triage, 10xx cases, 11xx API tokens, 12xx notifications."""
 
     LOGIN_SUCCEEDED = 101, _("Inloggen met wachtwoord gelukt")
     LOGIN_FAILED = 102, _("Inloggen mislukt")
@@ -102,6 +102,15 @@ class Event(models.IntegerChoices):
 
     API_TOKEN_CREATED = 1101, _("API-sleutel gemaakt")
     API_TOKEN_REVOKED = 1102, _("API-sleutel ingetrokken")
+
+    NOTIFICATION_LIST_VIEWED = 1201, _("Berichten bekeken")
+    NOTIFICATION_OPENED = 1202, _("Bericht geopend")
+    NOTIFICATION_READ = 1203, _("Bericht gelezen")
+    NOTIFICATIONS_ALL_READ = 1204, _("Alle berichten gelezen")
+    NOTIFICATION_SETTINGS_CHANGED = 1205, _("E-mailkeuzes voor berichten gewijzigd")
+    NOTIFICATION_MAILED = 1206, _("Bericht gemaild")
+    NOTIFICATION_DROPPED = 1207, _("Bericht niet gemaild: ontvanger niet bereikbaar")
+    NOTIFICATION_MAIL_FAILED = 1208, _("Bericht niet gemaild: te vaak mislukt")
 
 
 class Outcome(models.TextChoices):

@@ -5,13 +5,11 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
-import logging
 import uuid
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -31,10 +29,10 @@ from samenspel.intake.models import (
 )
 from samenspel.lib.bsn import normalise_bsn
 from samenspel.lib.errors import StaleEdit
+from samenspel.notifications.models import Topic
+from samenspel.notifications.services import notify
 from samenspel.sharing.policy import Action, Denied, allowed, can
 from samenspel.sharing.rules.intake import triage_municipalities
-
-logger = logging.getLogger(__name__)
 
 PURPOSE = Purpose.SIGNAL_INTAKE
 
@@ -200,7 +198,8 @@ def submit_signal(
                 attachments=len(uploads),
             )
             if data.is_acute:
-                transaction.on_commit(lambda: _alert_triage_team(signal))
+                # Written with the signal; the worker mails it (notifications.services).
+                notify(Topic.SIGNAL_ACUTE, signal, to=triage_team(municipality), by=by)
     except IntegrityError:
         # The same submission raced with itself: the first one won.
         return Signal.objects.get(reporter=by, idempotency_key=key)
@@ -219,34 +218,6 @@ def triage_team(municipality: Organisation) -> list[User]:
         .filter(pk__in=own.union(seats.values("user_id")))
         .select_related("organisation")
         .order_by("full_name")
-    )
-
-
-def _alert_triage_team(signal: Signal) -> None:
-    """Mail the triage team that an acute signal waits; the mail holds no personal data."""
-    recipients = [u.email for u in triage_team(signal.municipality) if u.email]
-    if not recipients:
-        return
-    try:
-        _send_alert(signal, recipients)
-    except OSError:  # SMTP errors too; the signal stands, a mail failure must not lose it
-        logger.exception("acute alert mail for signal %s failed", signal.reference)
-
-
-def _send_alert(signal: Signal, recipients: list[str]) -> None:
-    send_mail(
-        subject=_("Acuut signaal %(reference)s") % {"reference": signal.reference},
-        message=_(
-            "Er is een acuut signaal voor de gemeente %(municipality)s (kenmerk %(reference)s). "
-            "Pak het op in Samenspel voor %(due)s."
-        )
-        % {
-            "municipality": signal.municipality.name,
-            "reference": signal.reference,
-            "due": timezone.localtime(signal.due_at).strftime("%d-%m-%Y %H:%M"),
-        },
-        from_email=None,
-        recipient_list=recipients,
     )
 
 
@@ -364,6 +335,7 @@ def triage(signal: Signal, decision: TriageDecision, *, expected_version: int, b
         if case is not None:
             details["case"] = str(case.uuid)
         audit.record(Event.SIGNAL_TRIAGED, by=by, obj=signal, purpose=PURPOSE, **details)
+        notify(Topic.SIGNAL_TRIAGED, signal, to=[signal.reporter], by=by)
     return signal
 
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from samenspel.accounts.models import User
 from samenspel.accounts.selectors import is_verified
 from samenspel.intake import services as intake_services
+from samenspel.notifications import selectors as notification_selectors
 from samenspel.sharing.policy import allowed
 
 
@@ -35,4 +36,4 @@ def shell(request: HttpRequest) -> dict[str, Any]:
     matches = [url for url, _label in items if path == url or (url != "/" and path.startswith(url))]
     current = max(matches, key=len, default=None)
     nav = [{"url": url, "label": label, "current": url == current} for url, label in items]
-    return {"shell_nav": nav}
+    return {"shell_nav": nav, "unread_notifications": notification_selectors.unread_count(user)}

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import importlib
 
-MODULES = ("accounts", "audit", "frameworks", "intake", "cases")
+MODULES = ("accounts", "audit", "frameworks", "intake", "cases", "notifications")
 
 
 def load() -> None:

@@ -1,0 +1,61 @@
+"""The worker loop behind `samenspel worker` (and the demo's background thread)."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+
+from django.db import close_old_connections
+
+from samenspel.notifications import services
+
+logger = logging.getLogger(__name__)
+
+# Review reminders are made per day: once an hour is often enough to catch a new date.
+REMINDER_INTERVAL_SECONDS = 3600
+
+
+class Worker:
+    """Run passes until stopped: review reminders hourly, lapsed claims back, due mails out."""
+
+    def __init__(self, *, interval: float, stop: threading.Event | None = None) -> None:
+        self.interval = interval
+        self.stop = stop or threading.Event()
+        self._last_reminders = float("-inf")
+
+    def run_once(self) -> services.PassResult:
+        """Do one pass; a database or mail failure is logged and the next pass tries again."""
+        close_old_connections()  # as Django does per request: drop broken or expired ones
+        reminders = time.monotonic() - self._last_reminders >= REMINDER_INTERVAL_SECONDS
+        result = services.run_pass(reminders=reminders)
+        if reminders:
+            self._last_reminders = time.monotonic()
+        if result.outcomes or result.recovered or result.reminders:
+            logger.info(
+                "worker pass: %s, %d recovered, %d reminders",
+                result.outcomes,
+                result.recovered,
+                result.reminders,
+            )
+        return result
+
+    def run(self) -> None:
+        """Loop until `stop` is set."""
+        while not self.stop.is_set():
+            try:
+                self.run_once()
+            except Exception:  # keep the worker alive: the rows stay and the next pass retries
+                logger.exception("worker pass failed")
+            self.stop.wait(self.interval)
+        close_old_connections()
+
+
+def start_in_thread(*, interval: float) -> tuple[threading.Thread, threading.Event]:
+    """Start a worker in a daemon thread of this process (the demo); return it and its stop."""
+    stop = threading.Event()
+    thread = threading.Thread(
+        target=Worker(interval=interval, stop=stop).run, name="samenspel-worker", daemon=True
+    )
+    thread.start()
+    return thread, stop
