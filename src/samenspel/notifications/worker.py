@@ -6,7 +6,7 @@ import logging
 import threading
 import time
 
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 
 from samenspel.notifications import services
 
@@ -26,7 +26,8 @@ class Worker:
 
     def run_once(self) -> services.PassResult:
         """Do one pass; a database or mail failure is logged and the next pass tries again."""
-        close_old_connections()  # as Django does per request: drop broken or expired ones
+        if not connection.in_atomic_block:  # never inside a caller's transaction (tests)
+            close_old_connections()  # as Django does per request: drop broken or expired ones
         reminders = time.monotonic() - self._last_reminders >= REMINDER_INTERVAL_SECONDS
         result = services.run_pass(reminders=reminders)
         if reminders:
