@@ -127,6 +127,13 @@ ROUTES: dict[str, tuple[str | None, Callable[[Cast], dict[str, Any]]]] = {
     "intake:pick_up": (None, lambda c: {}),
     "intake:attachment": (None, lambda c: {}),
     "intake:seat_remove": (None, lambda c: {}),
+    # Notification pages: the list and the settings here; opening and marking read need a
+    # notification and are covered (audit, outsider 404) by tests/notifications/test_pages.py.
+    "notifications:list": ("case_manager", lambda c: {}),
+    "notifications:settings": ("case_manager", lambda c: {}),
+    "notifications:open": (None, lambda c: {}),
+    "notifications:mark_read": (None, lambda c: {}),
+    "notifications:mark_all_read": (None, lambda c: {}),
 }
 
 # name -> (kwargs builder from the published minimal framework, query string). Read by a case
