@@ -20,7 +20,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
-from django.db.models import F, Model
+from django.db.models import F, Model, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -38,7 +38,7 @@ from samenspel.notifications.models import (
     Notification,
     Topic,
 )
-from samenspel.sharing.policy import Action, visible
+from samenspel.sharing.policy import Action, allowed, visible
 
 logger = logging.getLogger(__name__)
 
@@ -109,6 +109,16 @@ def notify(
                 Delivery.objects.create(notification=notification, due_at=now, created_at=now)
             created.append(notification)
     return created
+
+
+def who_may(verb: str, *, on: Model, among: Iterable[User]) -> list[User]:
+    """Return those of `among` whom the access policy allows `verb` on the object."""
+    return [user for user in among if allowed(user, verb, on=on)]
+
+
+def colleagues_of(organisation_id: int) -> QuerySet[User]:
+    """Return the active users of one organisation, with their roles (for `who_may`)."""
+    return User.objects.with_roles().filter(organisation_id=organisation_id, is_active=True)
 
 
 # --- Reading and settings ----------------------------------------------------------------------

@@ -12,6 +12,8 @@ from samenspel.accounts.models import User
 from samenspel.audit.events import Event
 from samenspel.cases.models import Case, CaseMember
 from samenspel.cases.services._common import PURPOSE, _require
+from samenspel.notifications import services as notifications
+from samenspel.notifications.models import Topic
 from samenspel.sharing.policy import Action, allowed
 
 # --- Team -------------------------------------------------------------------------------------
@@ -44,6 +46,7 @@ def add_member(case: Case, *, user: User, task: str = "", by: User) -> CaseMembe
                 user=str(user.uuid),
                 organisation=str(user.organisation.uuid),
             )
+            notifications.notify(Topic.MEMBER_ADDED, case, to=[user], by=by)
     except IntegrityError:
         return CaseMember.objects.get(case=case, user=user, removed_at__isnull=True)
     return member

@@ -28,6 +28,8 @@ from samenspel.cases.services.persons import _insert_person, remove_unused_perso
 from samenspel.intake.handover import move_signals_with_case
 from samenspel.lib.decisions import claim
 from samenspel.lib.errors import DecisionConflict
+from samenspel.notifications import services as notifications
+from samenspel.notifications.models import Topic
 from samenspel.sharing.policy import Action, allowed, require
 
 # --- Warm transfer ---------------------------------------------------------------------------
@@ -79,7 +81,14 @@ def request_transfer(
             transfer=str(transfer.uuid),
             to=str(to_municipality.uuid),
         )
+        notifications.notify(Topic.TRANSFER_REQUESTED, transfer, to=_deciders(transfer), by=by)
     return transfer
+
+
+def _deciders(transfer: Transfer) -> list[User]:
+    """Return who may decide the transfer (the receiving side), to tell them about it."""
+    receiving = notifications.colleagues_of(transfer.to_municipality_id)
+    return notifications.who_may("transfer.decide", on=transfer, among=receiving)
 
 
 def _already_decided() -> str:
@@ -187,6 +196,8 @@ def accept_transfer(transfer: Transfer, *, case_director: User, reason: str = ""
             person=str(person.uuid),
             person_known=known is not None,
         )
+        notifications.notify(Topic.TRANSFER_ACCEPTED, transfer, to=[transfer.requested_by], by=by)
+        notifications.notify(Topic.MEMBER_ADDED, case, to=[case_director], by=by)
     return case
 
 
@@ -205,6 +216,7 @@ def decline_transfer(transfer: Transfer, *, reason: str, by: User) -> Transfer:
             purpose=PURPOSE,
             case=str(transfer.case.uuid),
         )
+        notifications.notify(Topic.TRANSFER_DECLINED, transfer, to=[transfer.requested_by], by=by)
     return transfer
 
 
@@ -216,4 +228,5 @@ def cancel_transfer(transfer: Transfer, *, by: User) -> Transfer:
         _claim(transfer, TransferStatus.CANCELLED, by)
         transfer.refresh_from_db()
         audit.record(Event.TRANSFER_CANCELLED, by=by, obj=transfer, purpose=PURPOSE)
+        notifications.notify(Topic.TRANSFER_CANCELLED, transfer, to=_deciders(transfer), by=by)
     return transfer
