@@ -123,6 +123,9 @@ def load() -> list[DemoLogin]:
                     organisation=orgs[u.org],
                     username=u.username,
                     full_name=u.full_name,
+                    # A reserved domain (RFC 2606): notification mails go nowhere; in the demo
+                    # the console mail backend prints them.
+                    email=f"{u.username}@demo.invalid",
                     roles=[r.value for r in u.roles],
                     password=DEMO_PASSWORD,
                     by=None,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import connection
 
 from samenspel.demo import data
+from samenspel.notifications.worker import start_in_thread
 
 MARKER_TEXT = (
     "This data folder was made by `samenspel demo` and holds fictional demo data only.\n"
@@ -73,7 +75,13 @@ class Command(BaseCommand):
         if options["no_serve"]:
             return
         port = options["port"]
+        if not os.environ.get("SAMENSPEL_BASE_URL"):
+            settings.BASE_URL = f"http://127.0.0.1:{port}"  # the links in the demo's mails
+        # The worker runs beside the server in this process, so notifications (and their mails,
+        # printed here by the console mail backend) go out as they would in production.
+        start_in_thread(interval=settings.WORKER_INTERVAL_SECONDS)
         self.stdout.write(
             self.style.SUCCESS(f"Serving Samenspel on http://127.0.0.1:{port}/  (Ctrl-C stops)")
         )
+        self.stdout.write("The worker that sends notifications runs in the background.")
         call_command("runserver", f"127.0.0.1:{port}", use_reloader=False, skip_checks=True)
