@@ -133,3 +133,17 @@ def test_two_worker_processes_send_each_mail_once_on_postgresql(
     tmp_path: Path, scratch_postgres_url: str
 ) -> None:
     two_workers_race_and_send_each_mail_once(tmp_path, scratch_postgres_url)
+
+
+def test_the_worker_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
+    env = _env(tmp_path, f"sqlite:///{tmp_path / 'shared.sqlite3'}", "RecordingBackend")
+    env["PYTHONUNBUFFERED"] = "1"
+    run(env, "-m", "samenspel", "migrate", "--verbosity", "0")
+    worker = _worker(env)
+    assert worker.stdout is not None
+    assert "Worker running" in worker.stdout.readline()
+    time.sleep(1.5)  # at least one pass
+    worker.send_signal(signal.SIGTERM)
+    output, _ = worker.communicate(timeout=30)
+    assert worker.returncode == 0, output
+    assert "Worker stopped." in output
