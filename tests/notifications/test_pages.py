@@ -193,6 +193,10 @@ def test_an_outsider_gets_404_for_anothers_notification(cast: Cast, case: Case) 
     assert str(notification.uuid) not in page
     denied = AuditEvent.objects.filter(event=Event.ACCESS_DENIED, actor=cast.outsider)
     assert denied.filter(object_id=str(notification.uuid)).count() == 2
+    # The settings page changes the outsider's own choices only.
+    client.post(reverse("notifications:settings"), {"topics": []})
+    assert MailChoice.objects.filter(user=cast.outsider, topic="signal.acute", mail=False).exists()
+    assert not MailChoice.objects.filter(user=cast.police_officer).exists()
 
 
 def test_the_case_manager_cannot_open_a_notification_of_a_team_member(

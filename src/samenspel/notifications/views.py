@@ -74,9 +74,9 @@ def mark_all_read(request: HttpRequest) -> HttpResponse:
 def mail_settings(request: HttpRequest) -> HttpResponse:
     """Choose which notifications also come by e-mail."""
     me = request_user(request)
-    form = MailTopicsForm(
-        request.POST or None, initial={"topics": sorted(selectors.mail_topics(me))}
-    )
+    # Bound on every POST: with every box unticked the POST is empty, and that is a choice too.
+    posted = request.POST if request.method == "POST" else None
+    form = MailTopicsForm(posted, initial={"topics": sorted(selectors.mail_topics(me))})
     if request.method == "POST" and form.is_valid():
         try:
             services.set_mail_topics(form.cleaned_data["topics"], by=me)
