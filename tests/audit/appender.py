@@ -5,8 +5,8 @@ Run by test_concurrency with DATABASE_URL pointing at a database shared by sever
                               at a time: in a transaction with a rolled-back append between
                               them (appended where written, or at its end as a view does), or
                               each on its own outside a transaction, in turn
-  alone                       append records outside a transaction with a right, a stale and a
-                              wrong guess of the head; print the statements each took, as JSON
+  alone                       append three records outside a transaction; print the statements
+                              each took, as JSON
   check                       run `samenspel audit verify`, then print its output and
                               [seq, worker, n] of every record as JSON
 """
@@ -41,9 +41,7 @@ def main(argv: list[str]) -> None:
         time.sleep(max(0.0, start - time.time()))
         for n in range(0, count, 2):
             if n % 6 == 4:
-                # Each on its own, outside a transaction (a command, a task): on PostgreSQL in
-                # one round trip when this process's guess of the head still holds, which the
-                # other processes keep spoiling.
+                # Each on its own, outside a transaction (a command, a task).
                 for m in range(n, min(n + 2, count)):
                     audit.record(
                         Event.PAGE_VIEWED, by=None, purpose=Purpose.SYSTEM, worker=worker, n=m
@@ -52,7 +50,7 @@ def main(argv: list[str]) -> None:
                 continue
             # Two kept records per transaction, with a rolled-back savepoint between them that
             # appended one more: the second kept record must link to the first, not to the
-            # discarded one (the connection's knowledge of the head goes with the savepoint).
+            # discarded one.
             # Every other transaction appends its records at its end, as a view does.
             at_end = appended_at_end() if n % 6 == 2 else contextlib.nullcontext()
             with transaction.atomic(), at_end:
@@ -83,44 +81,22 @@ def main(argv: list[str]) -> None:
 
 
 def _alone() -> dict[str, object]:
-    """Append outside a transaction with a right, a stale and a wrong guess of the head."""
+    """Append three records outside a transaction; report the statements each took."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     from samenspel import audit
-    from samenspel.audit import services
     from samenspel.audit.events import Event, Purpose
 
-    def append(n: int) -> tuple[object, list[str]]:
+    rows, statements = [], []
+    for n in range(3):
         with CaptureQueriesContext(connection) as queries:
-            row = audit.record(Event.PAGE_VIEWED, by=None, purpose=Purpose.SYSTEM, n=n)
-        return row, [q["sql"].split()[0].upper() for q in queries]
-
-    steps: dict[str, list[str]] = {}
-    rows = []
-
-    def step(name: str) -> None:
-        row, sql = append(len(rows))
-        rows.append(row)
-        steps[name] = sql
-
-    step("first")  # no guess yet: the usual way, which leaves one
-    step("second")
-    step("third")
-    # Stale: another writer appended after this connection's last record (here: the guess is
-    # set back to the first record, as if the second and third came from elsewhere).
-    setattr(connection, services._COMMITTED_ATTRIBUTE, (rows[0].seq, rows[0].hash))  # type: ignore[attr-defined]
-    step("stale")
-    step("backing_off_1")  # after a spoilt guess: the usual way for two records
-    step("backing_off_2")
-    step("guessing_again")
-    # Wrong: a record that does not exist at all.
-    setattr(connection, services._COMMITTED_ATTRIBUTE, (10_000, "f" * 64))
-    step("wrong")
+            rows.append(audit.record(Event.PAGE_VIEWED, by=None, purpose=Purpose.SYSTEM, n=n))
+        statements.append([q["sql"].split()[0].upper() for q in queries])
     return {
-        "seqs": [r.seq for r in rows],  # type: ignore[attr-defined]
-        "pks_set": all(r.pk is not None for r in rows),  # type: ignore[attr-defined]
-        "sql": steps,
+        "seqs": [r.seq for r in rows],
+        "pks_set": all(r.pk is not None for r in rows),
+        "sql": statements,
     }
 
 

@@ -19,7 +19,7 @@ from samenspel.audit import db as audit_db
 from samenspel.audit.context import RequestContext, bound
 from samenspel.audit.events import Event, Outcome, Purpose
 from samenspel.audit.models import GENESIS_HASH, AuditEvent
-from samenspel.audit.services import fields_of, forget_head
+from samenspel.audit.services import fields_of
 from samenspel.testing import Cast
 
 
@@ -51,15 +51,12 @@ def owner_rights() -> Iterator[None]:
     """Act as someone who owns the database: drop the append-only triggers for the block.
 
     DDL is transactional on PostgreSQL and SQLite, so this stays inside the test's transaction.
-    An owner would change the table from a connection of their own; the next append here must
-    not rely on what this connection knew about the head before.
     """
     audit_db.execute(connection, install=False)
     try:
         yield
     finally:
         audit_db.execute(connection, install=True)
-        forget_head()
 
 
 def sql(statement: str, params: list[Any] | tuple[Any, ...] = ()) -> None:

@@ -1,10 +1,9 @@
-"""The append path: one statement per record once a transaction holds the chain, never a fork.
+"""The append path: every append takes the lock and reads the head of the chain, never a fork.
 
-A transaction that has appended knows the head of the chain: no other transaction can append
-until it ends. That knowledge must go exactly when the records behind it go: on a rolled-back
-savepoint, a rolled-back transaction, and at the end of the transaction. These tests run
-inside the test's own transaction; the end of real transactions, with other writers appending
-in between, is covered by test_concurrency.
+Nothing about the head is remembered between appends, so a rolled-back savepoint or
+transaction cannot leave a stale head behind: the next append reads what is stored. These
+tests run inside the test's own transaction; real transactions with other writers appending
+in between are covered by test_concurrency.
 """
 
 from __future__ import annotations
@@ -38,17 +37,17 @@ def assert_sound() -> None:
 
 
 @pytest.mark.django_db
-def test_later_records_of_a_transaction_take_one_statement_each() -> None:
+def test_every_record_takes_the_lock_reads_the_head_and_inserts() -> None:
     with transaction.atomic(), CaptureQueriesContext(connection) as queries:
         append(1)
-        first = len(queries)
         append(2)
         append(3)
-    # The first takes the lock and reads the head (one round trip on PostgreSQL, where both go
-    # in one call; two statements on SQLite), then inserts. The others only insert.
-    assert first == 2
-    assert len(queries) == first + 2
-    assert all(q["sql"].lstrip().upper().startswith("INSERT") for q in queries[first:])
+    # Each record: the lock and the head (one call; on PostgreSQL the advisory lock and the
+    # SELECT go in it together, on SQLite the write lock is the transaction's), then the INSERT.
+    kinds = [q["sql"].lstrip().split()[0].upper() for q in queries]
+    assert kinds == ["SELECT", "INSERT"] * 3
+    if connection.vendor == "postgresql":
+        assert all("pg_advisory_xact_lock" in q["sql"] for q in queries[::2])
     assert chain_of_ns() == [1, 2, 3]
     assert_sound()
 
@@ -125,9 +124,9 @@ def test_records_written_in_the_block_are_appended_together_when_it_ends() -> No
             assert stored() == 1  # nothing appended yet
             during = len(queries)
         assert stored() == 4
-    appended = queries.captured_queries[during:]
-    # The head is known from append(0) in this transaction: one INSERT for all three.
-    assert len(appended) == 1 and appended[0]["sql"].startswith("INSERT")
+    appended = [q["sql"].lstrip().split()[0].upper() for q in queries.captured_queries[during:]]
+    # One lock and head for the three, then one INSERT of all three.
+    assert appended == ["SELECT", "INSERT"]
     assert [r.seq for r in rows] == [2, 3, 4]
     assert all(r.pk is not None for r in rows)
     assert chain_of_ns() == [0, 1, 2, 3]

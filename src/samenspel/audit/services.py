@@ -106,15 +106,10 @@ def record(
         conn.on_commit(marker)
         batch.rows.append((marker, row))
         return row
-    alone = not conn.in_atomic_block and conn.get_autocommit()
-    if alone and _append_alone(conn, row):
-        return row
     # No savepoint of its own: a failed append must fail the caller's whole transaction, and
     # it saves two round trips per record.
     with transaction.atomic(savepoint=False):
         _append(conn, [row])
-    if alone:  # committed now
-        setattr(conn, _COMMITTED_ATTRIBUTE, (row.seq, row.hash))
     return row
 
 
@@ -159,7 +154,7 @@ def appended_at_end() -> Iterator[None]:
 
 def _append(conn: BaseDatabaseWrapper, rows: list[AuditEvent]) -> None:
     """Link `rows` after the head of the chain, in order, and insert them."""
-    head = _known_head(conn) or _lock_and_read_head(conn)
+    head = _lock_and_read_head(conn)
     seq, prev_hash = (head[0] + 1, head[1]) if head else (1, GENESIS_HASH)
     for row in rows:
         row.seq, row.prev_hash = seq, prev_hash
@@ -167,7 +162,6 @@ def _append(conn: BaseDatabaseWrapper, rows: list[AuditEvent]) -> None:
         seq, prev_hash = seq + 1, row.hash
     for start in range(0, len(rows), _INSERT_CHUNK):
         _insert(conn, rows[start : start + _INSERT_CHUNK])
-    _remember_head(conn, rows[-1])
 
 
 # The append is the hottest write of the product: it runs in every audited request. The two
@@ -179,130 +173,13 @@ _TABLE = AuditEvent._meta.db_table
 _PK = str(AuditEvent._meta.pk.column)
 
 
-# The head of the chain, as this connection knows it in its open transaction. Once a transaction
-# holds the append lock (PostgreSQL) or the write lock (SQLite), no other transaction can append
-# until it ends, so the next record needs neither the lock nor the head again: one statement per
-# record instead of three. The knowledge is valid exactly as long as the records behind it: a
-# no-op commit callback marks it, and Django drops that callback when the transaction or the
-# savepoint it was registered in rolls back, and runs and drops it on commit.
-_HEAD_ATTRIBUTE = "samenspel_audit_head"
-
-
 def _noop() -> None:
-    """Stand for this connection's knowledge of the chain head; see _known_head()."""
-
-
-def _known_head(conn: BaseDatabaseWrapper) -> tuple[int, str] | None:
-    known = getattr(conn, _HEAD_ATTRIBUTE, None)
-    if known is None or not conn.in_atomic_block:
-        return None
-    marker, seq, hash_ = known
-    # Usually the last callback, so the scan is short.
-    for entry in reversed(_commit_callbacks(conn)):
-        if entry[1] is marker:
-            return seq, hash_
-    return None
+    """Stand for a record of a batch in Django's commit callbacks; see appended_at_end()."""
 
 
 def _commit_callbacks(conn: BaseDatabaseWrapper) -> list[tuple[Any, ...]]:
     """Django's pending commit callbacks: (savepoint ids, callback, robust) each."""
     return cast(list[tuple[Any, ...]], conn.run_on_commit)
-
-
-def _remember_head(conn: BaseDatabaseWrapper, row: AuditEvent) -> None:
-    if not conn.in_atomic_block:
-        return
-    known = getattr(conn, _HEAD_ATTRIBUTE, None)
-    savepoints = set(conn.savepoint_ids)
-    marker = None
-    callbacks = _commit_callbacks(conn)
-    if known is not None and callbacks:
-        sids, func = callbacks[-1][:2]
-        # Still the last callback and registered in the same savepoint: it stays valid exactly
-        # as long as the new record does.
-        if func is known[0] and sids == savepoints:
-            marker = func
-    if marker is None:
-        marker = functools.partial(_noop)  # a new object each time, compared by identity
-        conn.on_commit(marker)
-    setattr(conn, _HEAD_ATTRIBUTE, (marker, row.seq, row.hash))
-
-
-def forget_head() -> None:
-    """Make the next append read the head again.
-
-    Only for code that changes the audit table outside record() in the same transaction: the
-    tests that act as the database owner and tamper with the chain.
-    """
-    setattr(connections[DEFAULT_DB_ALIAS], _HEAD_ATTRIBUTE, None)
-    setattr(connections[DEFAULT_DB_ALIAS], _COMMITTED_ATTRIBUTE, None)
-
-
-# A record appended outside a transaction (a command, a task) commits on its own. On PostgreSQL
-# it then takes one round trip instead of four (BEGIN, lock and head, INSERT, COMMIT): the
-# connection guesses the head (the last record it appended), links the new record to that
-# guess, and sends the lock and an INSERT that inserts only if the guess is still the head, as
-# one message. In autocommit mode PostgreSQL runs one message as one transaction, so the lock is
-# held for the INSERT, whose snapshot comes after the lock. The database checks the guess: a
-# spoilt one (another process appended since) inserts nothing, and the record is appended the
-# usual way. Where other processes keep appending, guesses keep failing and each failure costs
-# a round trip, so after one the connection appends the usual way for a while (2, 4, ... up to
-# 64 records) before it guesses again; each guess that holds halves that while.
-_COMMITTED_ATTRIBUTE = "samenspel_audit_committed"
-_ALONE_SQL_ATTRIBUTE = "samenspel_audit_alone_sql"
-_BACKOFF_ATTRIBUTE = "samenspel_audit_backoff"  # (records left to skip, current back-off)
-_BACKOFF_MAX = 64
-
-
-def _append_alone(conn: BaseDatabaseWrapper, row: AuditEvent) -> bool:
-    """Append `row` in its own transaction in one round trip, if this connection's guess holds."""
-    guess = getattr(conn, _COMMITTED_ATTRIBUTE, None)
-    if conn.vendor != "postgresql" or guess is None:
-        return False
-    left, backoff = getattr(conn, _BACKOFF_ATTRIBUTE, None) or (0, 0)
-    if left:
-        setattr(conn, _BACKOFF_ATTRIBUTE, (left - 1, backoff))
-        return False
-    sql = getattr(conn, _ALONE_SQL_ATTRIBUTE, None)
-    if sql is None:
-        quote = conn.ops.quote_name
-        sql = (
-            f"SELECT pg_advisory_xact_lock({ADVISORY_LOCK_KEY}); "  # noqa: S608 - names, %s only
-            f"INSERT INTO {quote(_TABLE)} ({_columns(conn)})"
-            f" SELECT {', '.join(['%s'] * len(_FIELDS))}"
-            f" WHERE EXISTS (SELECT 1 FROM ({_head_sql(conn)}) AS head"
-            f" WHERE head.{quote('seq')} = %s AND head.{quote('hash')} = %s)"
-            f" RETURNING {quote(_PK)}"
-        )
-        setattr(conn, _ALONE_SQL_ATTRIBUTE, sql)
-    with conn.cursor() as cursor:
-        # Several statements in one call need the parameters bound on the client, as Django's
-        # psycopg backend does unless told otherwise (OPTIONS server_side_binding).
-        if not _binds_on_client(cursor):
-            return False
-        seq, prev_hash = guess
-        row.seq, row.prev_hash = seq + 1, prev_hash
-        row.hash = chain.link_hash(prev_hash, fields_of(row))
-        cursor.execute(sql, [*_values(conn, [row]), seq, prev_hash])
-        cursor.nextset()
-        found = cursor.fetchone()
-    if found is None:
-        backoff = min(max(2, backoff * 2), _BACKOFF_MAX)
-        setattr(conn, _BACKOFF_ATTRIBUTE, (backoff, backoff))
-        setattr(conn, _COMMITTED_ATTRIBUTE, None)
-        return False
-    setattr(conn, _BACKOFF_ATTRIBUTE, (0, backoff // 2))
-    row.pk = found[0]
-    row._state.adding = False
-    row._state.db = conn.alias
-    setattr(conn, _COMMITTED_ATTRIBUTE, (row.seq, row.hash))
-    return True
-
-
-def _binds_on_client(cursor: Any) -> bool:
-    import psycopg
-
-    return isinstance(getattr(cursor, "cursor", None), psycopg.ClientCursor)
 
 
 def _lock_and_read_head(conn: BaseDatabaseWrapper) -> tuple[int, str] | None:
