@@ -79,7 +79,7 @@ _COLUMNS = (
 )
 
 
-def _select_sql() -> str:
+def _select_sql(*, from_seq: int = 0) -> str:
     quote = connection.ops.quote_name
     stored = {field.name: str(field.column) for field in AuditEvent._meta.concrete_fields}
     columns = []
@@ -89,12 +89,14 @@ def _select_sql() -> str:
             column = f"CAST({column} AS TEXT)"
         columns.append(column)
     table = quote(str(AuditEvent._meta.db_table))
-    return f"SELECT {', '.join(columns)} FROM {table} ORDER BY {quote(stored['seq'])}"  # noqa: S608
+    seq = quote(stored["seq"])
+    where = f" WHERE {seq} >= {int(from_seq)}" if from_seq > 0 else ""
+    return f"SELECT {', '.join(columns)} FROM {table}{where} ORDER BY {seq}"  # noqa: S608
 
 
 @contextlib.contextmanager
-def _stored_rows(chunk_size: int) -> Iterator[Iterator[Sequence[Any]]]:
-    """Yield the stored rows in chain order, streamed in chunks."""
+def _stored_rows(chunk_size: int, *, from_seq: int = 0) -> Iterator[Iterator[Sequence[Any]]]:
+    """Yield the stored rows from `from_seq` on in chain order, streamed in chunks."""
     server_side = connection.vendor == "postgresql" and not connection.settings_dict.get(
         "DISABLE_SERVER_SIDE_CURSORS"
     )
@@ -104,7 +106,7 @@ def _stored_rows(chunk_size: int) -> Iterator[Iterator[Sequence[Any]]]:
     with transaction.atomic() if server_side else contextlib.nullcontext():
         cursor = connection.chunked_cursor() if server_side else connection.cursor()
         with cursor:
-            cursor.execute(_select_sql())
+            cursor.execute(_select_sql(from_seq=from_seq))
             yield _fetch(cursor, chunk_size)
 
 
@@ -189,23 +191,35 @@ def _token(value: object) -> str:
     return text if _PLAIN.fullmatch(text) else _one_line(repr(text[:100])).replace(" ", "\\x20")
 
 
-def verify_chain(*, checkpoint: ChainHead | None = None, chunk_size: int = 5000) -> VerifyResult:
-    """Recompute the whole chain and report the first broken record, if any.
+def verify_chain(
+    *,
+    checkpoint: ChainHead | None = None,
+    start: ChainHead | None = None,
+    chunk_size: int = 5000,
+) -> VerifyResult:
+    """Recompute the chain and report the first broken record, if any.
 
     With a `checkpoint` (the size and head hash of an earlier, signed checkpoint) it also
     detects what the chain alone cannot: records removed from the end, and a chain whose
     hashes were all recomputed after an edit.
+
+    With `start` (a signed checkpoint too) only the records after it are recomputed: the first
+    must link to the checkpoint's head hash, and the checkpoint's own record, where it is still
+    stored, must carry that hash. The records before it are trusted to the checkpoint, so this
+    works after retention has cut them, and takes time in proportion to what is new.
     """
-    expected_seq = 1
-    prev_hash = GENESIS_HASH
+    base = start.size if start is not None else 0
+    expected_seq = base + 1
+    prev_hash = start.head_hash if start is not None else GENESIS_HASH
     checked = 0
-    against = checkpoint is not None
+    anchored = False  # the checkpoint's own record of `start` was found
+    against = checkpoint is not None or start is not None
 
     def fail(seq: int, reason: str, expected: object, got: object, detail: str) -> VerifyResult:
         return VerifyResult(
             ok=False,
             checked=checked,
-            head=ChainHead(checked, prev_hash),
+            head=ChainHead(base + checked, prev_hash),
             broken_seq=seq,
             reason=reason,
             expected=_token(expected),
@@ -224,13 +238,27 @@ def verify_chain(*, checkpoint: ChainHead | None = None, chunk_size: int = 5000)
             "its hashes recomputed after the checkpoint. Only the checkpoint shows this.",
         )
 
-    if checkpoint is not None and checkpoint.size == 0 and checkpoint.head_hash != GENESIS_HASH:
-        return recomputed_after(checkpoint)
-    with _stored_rows(chunk_size) as stored:
+    for signed in (checkpoint, start):
+        if signed is not None and signed.size == 0 and signed.head_hash != GENESIS_HASH:
+            return recomputed_after(signed)
+    with _stored_rows(chunk_size, from_seq=base) as stored:
         for row in stored:
             seq, stored_prev, stored_hash = row[0], row[-2], row[-1]
             if type(seq) is not int:
                 return fail(expected_seq, "unreadable", expected_seq, seq, "seq is not a number.")
+            if start is not None and seq == base and not checked:
+                # The checkpoint's own record: its hash is the one that was signed.
+                if stored_hash != start.head_hash:
+                    return fail(
+                        base,
+                        "checkpoint_mismatch",
+                        start.head_hash,
+                        stored_hash,
+                        f"Record {base} differs from the signed checkpoint: it or the records "
+                        "before it were changed and the hashes recomputed.",
+                    )
+                anchored = True
+                continue
             if seq > expected_seq:
                 return fail(
                     expected_seq, "gap", expected_seq, seq, f"Record {expected_seq} is missing."
@@ -272,17 +300,29 @@ def verify_chain(*, checkpoint: ChainHead | None = None, chunk_size: int = 5000)
             expected_seq += 1
             if (
                 checkpoint is not None
-                and checked == checkpoint.size
+                and base + checked == checkpoint.size
                 and prev_hash != checkpoint.head_hash
             ):
                 return recomputed_after(checkpoint)
-    if checkpoint is not None and checked < checkpoint.size:
+    if base and not anchored and not checked:
         return fail(
-            checked + 1,
+            base,
             "truncated",
-            f"size>={checkpoint.size}",
-            f"size={checked}",
-            f"The signed checkpoint covers {checkpoint.size} records but only {checked} remain: "
+            f"size>={base}",
+            "none",
+            f"Neither record {base} of the signed checkpoint nor any record after it is stored: "
             "records were removed from the end. Only the checkpoint shows this.",
         )
-    return VerifyResult(True, checked, ChainHead(checked, prev_hash), against_checkpoint=against)
+    covered = max(checkpoint.size if checkpoint is not None else 0, base)
+    if base + checked < covered:
+        return fail(
+            base + checked + 1,
+            "truncated",
+            f"size>={covered}",
+            f"size={base + checked}",
+            f"The signed checkpoint covers {covered} records but only {base + checked} remain: "
+            "records were removed from the end. Only the checkpoint shows this.",
+        )
+    return VerifyResult(
+        True, checked, ChainHead(base + checked, prev_hash), against_checkpoint=against
+    )

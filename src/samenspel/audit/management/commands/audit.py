@@ -1,5 +1,8 @@
 """`samenspel audit verify|checkpoint|keygen`: check the audit chain, anchor it outside the DB.
 
+`verify` recomputes the whole chain; `verify --checkpoint FILE` also compares it with a signed
+checkpoint; `verify --from-checkpoint [FILE]` recomputes only what came after one.
+
 Exit code 0 means the chain verified (and a checkpoint was written, for `checkpoint`); 1 means a
 verification failure or an unusable checkpoint or key.
 """
@@ -20,6 +23,8 @@ from samenspel.audit import checkpoint as checkpoints
 from samenspel.audit.events import Event, Purpose
 from samenspel.audit.selectors import ChainHead, VerifyResult, verify_chain
 
+LATEST = Path("\0latest")  # --from-checkpoint without a file: not a path anyone can name
+
 
 class Command(BaseCommand):
     help = "Verify the audit chain, write a signed checkpoint of it, or make a signing key."
@@ -30,11 +35,22 @@ class Command(BaseCommand):
             "verify",
             help="Recompute the chain; with --checkpoint also detect truncation and recomputation.",
         )
-        verify.add_argument(
+        against = verify.add_mutually_exclusive_group()
+        against.add_argument(
             "--checkpoint",
             type=Path,
             metavar="FILE",
-            help="A checkpoint written earlier by `samenspel audit checkpoint`.",
+            help="A checkpoint written earlier by `samenspel audit checkpoint`: recompute the "
+            "whole chain and check it against the checkpoint.",
+        )
+        against.add_argument(
+            "--from-checkpoint",
+            nargs="?",
+            const=LATEST,
+            type=Path,
+            metavar="FILE",
+            help="Recompute only the records after a signed checkpoint (default: the newest in "
+            "<data folder>/checkpoints/); the records before it are trusted to the checkpoint.",
         )
         verify.add_argument(
             "--public-key",
@@ -62,6 +78,8 @@ class Command(BaseCommand):
             self.keygen()
         elif action == "checkpoint":
             self.write_checkpoint(options["output"])
+        elif options["from_checkpoint"] is not None:
+            self.verify_from(options["from_checkpoint"], options["public_key"])
         else:
             self.verify(options["checkpoint"], options["public_key"])
 
@@ -149,7 +167,38 @@ class Command(BaseCommand):
                 "Without --checkpoint, records removed from the end or a chain recomputed "
                 "after an edit go unnoticed."
             )
-        # The verification's own record comes after the result above and is not part of it; a
+        self.record_verified(result, note)
+
+    def verify_from(self, checkpoint_file: Path, public_key: str | None) -> None:
+        if checkpoint_file == LATEST:
+            note, path = self.newest_checkpoint(public_key)
+        else:
+            note, path = self.read_checkpoint(checkpoint_file, public_key), checkpoint_file
+        result = verify_chain(start=ChainHead(note.size, note.head_hash))
+        if not result.ok:
+            self.report_failure(result)
+            raise SystemExit(1)
+        self.stdout.write(
+            f"OK origin={settings.AUDIT_ORIGIN} size={result.head.size} "
+            f"head={result.head.head_hash} checked={result.checked} "
+            f"from={note.size}@{checkpoints.format_time(note.time)} checkpoint={path}"
+        )
+        self.record_verified(result, note)
+
+    def newest_checkpoint(self, public_key: str | None) -> tuple[checkpoints.Checkpoint, Path]:
+        """Return the checkpoint in the data folder that covers the most records."""
+        folder = Path(settings.DATA_DIR) / "checkpoints"
+        files = sorted(folder.glob("*.txt")) if folder.is_dir() else []
+        if not files:
+            raise CommandError(
+                f"No checkpoint in {folder}. Write one with `samenspel audit checkpoint`, or "
+                "name a file: --from-checkpoint FILE."
+            )
+        notes = [(self.read_checkpoint(path, public_key), path) for path in files]
+        return max(notes, key=lambda found: (found[0].size, found[0].time))
+
+    def record_verified(self, result: VerifyResult, note: checkpoints.Checkpoint | None) -> None:
+        # The verification's own record comes after the result and is not part of it; a
         # failure to write it is reported but does not turn a verified chain into a failure.
         try:
             audit.record(
