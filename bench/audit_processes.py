@@ -1,15 +1,17 @@
-"""Append audit records outside a transaction from several processes at once, on PostgreSQL.
+"""Append audit records from several processes at once, on PostgreSQL.
 
     .venv/bin/python bench/audit_processes.py --processes 1 2 4 8 --records 2000
+    .venv/bin/python bench/audit_processes.py --processes 1 2 4 8 --records 3000 --per-transaction 3
 
-A record written outside a transaction (a command, a task) commits on its own. On PostgreSQL
-a connection then guesses the head of the chain and appends in one round trip; another
-process that appends in between spoils the guess (see `audit/services.py`). This measures
-what that does to the log's throughput when several processes append at once: each process
-appends `--records` records, one `audit.record()` each, starting together; the script reports
-the records per second over all processes from the first start to the last finish, and runs
-`samenspel audit verify` on the result. Each count of processes gets a fresh scratch database
-(`samenspel_bench_processes`, dropped afterwards).
+Every append takes the chain's lock until its transaction commits (see `audit/services.py`),
+so appends from several processes queue for it. This measures the log's throughput when
+several processes append at once: each process appends `--records` records, starting
+together. Without `--per-transaction` each record is written outside a transaction (as a
+command or a task does) and commits on its own; with `--per-transaction K` the records are
+written K at a time in one transaction and appended together when it ends, as a request's
+view does. The script reports the records per second over all processes from the first start
+to the last finish, and runs `samenspel audit verify` on the result. Each count of processes
+gets a fresh scratch database (`samenspel_bench_processes`, dropped afterwards).
 """
 
 from __future__ import annotations
@@ -34,10 +36,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--processes", type=int, nargs="+", default=[1, 2, 4])
     parser.add_argument("--records", type=int, default=2000, help="records per process")
+    parser.add_argument(
+        "--per-transaction",
+        type=int,
+        default=0,
+        metavar="K",
+        help="append K records together at the end of each transaction, as a view does",
+    )
     parser.add_argument("--worker", type=float, help=argparse.SUPPRESS)  # start time
     args = parser.parse_args()
     if args.worker is not None:
-        worker(args.records, args.worker)
+        worker(args.records, args.worker, args.per_transaction)
         return
 
     import psycopg
@@ -52,7 +61,8 @@ def main() -> None:
         DJANGO_SETTINGS_MODULE="samenspel.settings",
         PYTHONPATH=str(ROOT / "src"),
     )
-    print(f"cpus={os.cpu_count()} load={os.getloadavg()[0]:.1f}")
+    how = f"{args.per_transaction} per transaction" if args.per_transaction else "each alone"
+    print(f"cpus={os.cpu_count()} load={os.getloadavg()[0]:.1f} records={how}")
     print("| Processes | Records | Records/s | Verify |")
     print("|---:|---:|---:|---|")
     for n in args.processes:
@@ -60,7 +70,7 @@ def main() -> None:
             admin.execute(f"DROP DATABASE IF EXISTS {NAME} WITH (FORCE)")
             admin.execute(f"CREATE DATABASE {NAME}")
         try:
-            rate, verify = run(env, n, args.records)
+            rate, verify = run(env, n, args.records, args.per_transaction)
         finally:
             with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
                 admin.execute(f"DROP DATABASE IF EXISTS {NAME} WITH (FORCE)")
@@ -68,14 +78,17 @@ def main() -> None:
     print(f"load={os.getloadavg()[0]:.1f}")
 
 
-def run(env: dict[str, str], processes: int, records: int) -> tuple[float, str]:
+def run(env: dict[str, str], processes: int, records: int, per: int) -> tuple[float, str]:
     """Return the records per second over all processes, and the verifier's first words."""
     samenspel = [sys.executable, "-m", "samenspel"]
     subprocess.run([*samenspel, "migrate", "audit", "--verbosity", "0"], env=env, check=True)
     start = time.time() + 3  # every process is up and warmed up by then
     workers = [
         subprocess.Popen(
-            [sys.executable, __file__, "--records", str(records), "--worker", str(start)],
+            [
+                *(sys.executable, __file__, "--records", str(records), "--worker", str(start)),
+                *("--per-transaction", str(per)),
+            ],
             env=env,
             stdout=subprocess.PIPE,
             text=True,
@@ -95,19 +108,28 @@ def run(env: dict[str, str], processes: int, records: int) -> tuple[float, str]:
     return processes * records / elapsed, " ".join(verify.stdout.split()[:3])
 
 
-def worker(records: int, start: float) -> None:
+def worker(records: int, start: float, per: int) -> None:
     import django
 
     django.setup()
+    from django.db import transaction
+
     from samenspel import audit
     from samenspel.audit.events import Event, Purpose
+    from samenspel.audit.services import appended_at_end
 
     for _ in range(WARM_UP):
         audit.record(Event.PAGE_VIEWED, by=None, purpose=Purpose.SYSTEM, warm_up=1)
     time.sleep(max(0.0, start - time.time()))
     began = time.time()
-    for n in range(records):
-        audit.record(Event.PAGE_VIEWED, by=None, purpose=Purpose.SYSTEM, n=n)
+    if per:
+        for first in range(0, records, per):
+            with transaction.atomic(), appended_at_end():
+                for n in range(first, min(first + per, records)):
+                    audit.record(Event.PAGE_VIEWED, by=None, purpose=Purpose.SYSTEM, n=n)
+    else:
+        for n in range(records):
+            audit.record(Event.PAGE_VIEWED, by=None, purpose=Purpose.SYSTEM, n=n)
     sys.stdout.write(json.dumps({"start": began, "end": time.time()}))
 
 

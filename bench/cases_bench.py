@@ -745,11 +745,11 @@ class Bench:
         def detail() -> Any:
             me = fresh(director)
             case = selectors.get_case_for(me, target.uuid)
-            plan = selectors.plan_of(case)
+            plan = selectors.plan_of(me, case)
             return (
                 selectors.balance(plan),
-                selectors.team_of(case),
-                selectors.transfers_of(case),
+                selectors.team_of(me, case),
+                selectors.transfers_of(me, case),
                 selectors.course_for(case, me),
             )
 
