@@ -204,6 +204,12 @@ def test_start_page_shows_a_section_for_each_role(cast: Cast) -> None:
     police = _client_for(cast.police_officer).get("/").content.decode()
     assert "Naar de weeglijst" not in police  # not on any municipality's triage team
     assert "Een signaal melden" in police
+    # A section appears only where the policy allows what it leads to.
+    for user in (cast.mayor, cast.case_manager, cast.admin_a, cast.national_admin):
+        assert "Naar het logboek" not in _client_for(user).get("/").content.decode(), user
+    for user in (cast.mayor, cast.privacy_officer, cast.police_officer):
+        body = _client_for(user).get("/").content.decode()
+        assert "Gebruikers beheren" not in body and "Naar de organisaties" not in body, user
 
 
 def test_only_the_privacy_officer_opens_the_audit_log(cast: Cast) -> None:

@@ -14,19 +14,28 @@ from samenspel.audit.events import Purpose
 from samenspel.cases import selectors as case_selectors
 from samenspel.intake import selectors as intake_selectors
 from samenspel.intake import services as intake_services
-from samenspel.sharing.policy import Action
+from samenspel.sharing.policy import Action, allowed
 
 # --- Start page ---------------------------------------------------------------------------
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    """Show a start page with a section for each role the user holds."""
+    """Show a start page with a section for what the user may do, asked of the policy."""
     me = _me(request)
-    roles = me.role_set
-    context: dict[str, Any] = {"roles": roles, "Role": Role}
-    if Role.FUNCTIONAL_ADMIN in roles:
+    own = me.organisation
+    context: dict[str, Any] = {
+        # The roles name the user's own place (mayor, liaison); what they may do is asked below.
+        "roles": me.role_set,
+        "Role": Role,
+        "may_work_on_cases": allowed(me, "case.direct", within=own)
+        or allowed(me, "case.open", within=own),
+        "may_manage_users": allowed(me, "user.create"),
+        "may_read_log": allowed(me, "audit.read"),
+        "may_add_organisations": allowed(me, "organisation.create"),
+    }
+    if context["may_manage_users"]:
         context["user_count"] = selectors.users_visible_to(me, Action.MANAGE).count()
-    if Role.NATIONAL_ADMIN in roles:
+    if context["may_add_organisations"]:
         context["organisation_count"] = selectors.organisations_visible_to(me).count()
     context["may_report"] = intake_services.may_report(me)
     if intake_services.municipalities_triaged_by(me):
