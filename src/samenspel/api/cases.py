@@ -11,11 +11,9 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
-from samenspel import audit
 from samenspel.accounts import selectors as accounts_selectors
 from samenspel.accounts.models import User
 from samenspel.api.auth import expected_version, idempotency_key, me, set_etag
-from samenspel.audit.events import Event, Purpose
 from samenspel.cases import selectors, services
 from samenspel.cases.models import Case, CaseMember, Intervention, Transfer
 from samenspel.sharing.policy import Action, Denied, require
@@ -294,9 +292,7 @@ def list_cases(
     count = cases.count()
     page = max(1, page)
     rows = list(cases[(page - 1) * PAGE_SIZE : page * PAGE_SIZE])
-    audit.record(
-        Event.CASE_LIST_VIEWED, by=user, purpose=Purpose.CASE_WORK, count=len(rows), api=True
-    )
+    selectors.record_list_read(user, len(rows), api=True)
     return CasePageOut(
         count=count,
         page=page,
@@ -560,14 +556,7 @@ def incoming(request: HttpRequest) -> Any:
     """List the transfer requests your municipality may accept or decline."""
     user = me(request)
     rows = list(selectors.incoming_transfers(user)[:500])
-    audit.record(
-        Event.PAGE_VIEWED,
-        by=user,
-        purpose=Purpose.CASE_WORK,
-        page="transfers_incoming",
-        count=len(rows),
-        api=True,
-    )
+    selectors.record_list_read(user, len(rows), page="transfers_incoming", api=True)
     return [_transfer_out(t) for t in rows]
 
 

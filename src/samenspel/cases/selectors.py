@@ -77,9 +77,38 @@ def case_list(
     return cases.order_by("-opened_at", "-id")
 
 
-def record_list_read(user: Any, count: int, *, page: str = "cases", obj: Any = None) -> None:
+def record_list_read(
+    user: Any, count: int, *, page: str = "cases", obj: Any = None, **details: Any
+) -> None:
     """Audit that the user looked at a list of cases (or of transfers, or one transfer)."""
-    audit.record(Event.CASE_LIST_VIEWED, by=user, obj=obj, purpose=PURPOSE, shown=count, page=page)
+    audit.record(
+        Event.CASE_LIST_VIEWED,
+        by=user,
+        obj=obj,
+        purpose=PURPOSE,
+        shown=count,
+        page=page,
+        **details,
+    )
+
+
+def record_case_export(user: Any, case: Case, *, format: str, export: str) -> None:
+    """Audit that the user took the case file out of Samenspel (a PDF)."""
+    audit.record(
+        Event.CASE_EXPORTED, by=user, obj=case, purpose=PURPOSE, format=format, export=export
+    )
+
+
+def record_list_export(user: Any, *, count: int, status: str, format: str) -> None:
+    """Audit that the user took a list of cases out of Samenspel (a CSV)."""
+    audit.record(
+        Event.CASE_LIST_EXPORTED,
+        by=user,
+        purpose=PURPOSE,
+        count=count,
+        status=status,
+        format=format,
+    )
 
 
 def count_cases(user: Any) -> dict[str, int]:

@@ -66,6 +66,11 @@ def overdue(signals: QuerySet[Signal]) -> QuerySet[Signal]:
     )
 
 
+def record_page_read(user: Any, page: str, obj: Any = None, **details: Any) -> None:
+    """Audit that the user looked at an intake page (a form, their signals, a signal's status)."""
+    audit.record(Event.PAGE_VIEWED, by=user, obj=obj, purpose=PURPOSE, page=page, **details)
+
+
 def record_queue_read(user: Any, count: int) -> None:
     """Audit that the user looked at the triage queue."""
     audit.record(Event.SIGNAL_QUEUE_VIEWED, by=user, purpose=PURPOSE, shown=count)

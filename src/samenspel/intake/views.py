@@ -24,11 +24,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from samenspel import audit
 from samenspel.accounts import selectors as account_selectors
 from samenspel.accounts.models import Organisation, OrganisationType, User
 from samenspel.accounts.selectors import request_user
-from samenspel.audit.events import Event, Purpose
+from samenspel.audit.events import Purpose
 from samenspel.cases import selectors as case_selectors
 from samenspel.cases.models import Case
 from samenspel.cases.selectors import Candidate
@@ -52,10 +51,6 @@ PAGE_SIZE = 50
 
 
 # --- Helpers --------------------------------------------------------------------------------
-
-
-def _page_viewed(me: User, page: str, obj: Any = None, **details: Any) -> None:
-    audit.record(Event.PAGE_VIEWED, by=me, obj=obj, purpose=PURPOSE, page=page, **details)
 
 
 def _acute_routes(me: User) -> list[Route]:
@@ -113,7 +108,7 @@ def submit(request: HttpRequest) -> HttpResponse:
 def _signal_form_page(
     request: HttpRequest, me: User, form: SignalForm, *, files_lost: bool
 ) -> HttpResponse:
-    _page_viewed(me, "signal_submit")
+    selectors.record_page_read(me, "signal_submit")
     return render(
         request,
         "intake/submit.html",
@@ -201,7 +196,7 @@ def my_signals(request: HttpRequest) -> HttpResponse:
     me = request_user(request)
     signals = selectors.my_signals(me)
     page = Paginator(signals, PAGE_SIZE).get_page(request.GET.get("pagina"))
-    _page_viewed(me, "my_signals", shown=len(page.object_list))
+    selectors.record_page_read(me, "my_signals", shown=len(page.object_list))
     return render(
         request,
         "intake/my_signals.html",
@@ -214,7 +209,7 @@ def status(request: HttpRequest, signal_uuid: uuid.UUID) -> HttpResponse:
     """Show the reporter the status of one of their own signals (and, if acute, where to go)."""
     me = request_user(request)
     signal = selectors.get_own_signal_status(me, signal_uuid)
-    _page_viewed(me, "signal_status", obj=signal)
+    selectors.record_page_read(me, "signal_status", obj=signal)
     return render(
         request,
         "intake/status.html",
@@ -484,7 +479,7 @@ def seats(request: HttpRequest) -> HttpResponse:
             )
             return redirect("intake:seats")
     current = list(selectors.triage_seats(me).filter(municipality=municipality).order_by("id"))
-    _page_viewed(me, "triage_seats", obj=municipality, shown=len(current))
+    selectors.record_page_read(me, "triage_seats", obj=municipality, shown=len(current))
     return render(
         request,
         "intake/seats.html",

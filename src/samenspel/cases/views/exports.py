@@ -14,9 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from samenspel import audit
 from samenspel.accounts.selectors import request_user
-from samenspel.audit.events import Event, Purpose
 from samenspel.cases import selectors
 from samenspel.cases.forms import CaseFilterForm
 from samenspel.cases.models import CaseStatus
@@ -62,14 +60,7 @@ def case_pdf(request: HttpRequest, case_uuid: uuid.UUID) -> HttpResponse:
         request=request,
     )
     pdf = render_pdf(html, base_url=request.build_absolute_uri("/"))
-    audit.record(
-        Event.CASE_EXPORTED,
-        by=me,
-        obj=case,
-        purpose=Purpose.CASE_WORK,
-        format="pdf",
-        export=export_id,
-    )
+    selectors.record_case_export(me, case, format="pdf", export=export_id)
     response = HttpResponse(pdf, content_type="application/pdf")
     name = _FILENAME_UNSAFE.sub("-", case.reference)
     response["Content-Disposition"] = f'attachment; filename="casus-{name}.pdf"'
@@ -107,14 +98,7 @@ def case_list_csv(request: HttpRequest) -> HttpResponseBase:
         me, status=status, mine=bool(data.get("mine")), query=data.get("q") or ""
     )
     count = cases.count()
-    audit.record(
-        Event.CASE_LIST_EXPORTED,
-        by=me,
-        purpose=Purpose.CASE_WORK,
-        count=count,
-        status=status,
-        format="csv",
-    )
+    selectors.record_list_export(me, count=count, status=status, format="csv")
 
     rows = (
         (
