@@ -1,6 +1,11 @@
 from __future__ import annotations
 
+from urllib.parse import quote
+
+import pytest
 from django.test import Client, override_settings
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from samenspel.audit.events import Event
 from samenspel.audit.models import AuditEvent
@@ -15,6 +20,43 @@ def test_unknown_url_gets_a_dutch_404_and_an_audit_record(cast: Cast, client: Cl
     row = AuditEvent.objects.filter(event=Event.NOT_FOUND).latest("seq")
     assert row.actor == cast.case_manager
     assert row.details == {"path": "/bestaat-niet/"}
+
+
+@pytest.mark.parametrize(
+    ("path", "recorded"),
+    [
+        ("/caf\u00e9/", "/caf_/"),
+        ("/\u0645\u0631\u062d\u0628\u0627", "/_____"),
+        ("/a b/%00/\U0001f600", "/a_b/_/_"),
+        ("/" + "x" * 300, "/" + "x" * 99),
+    ],
+)
+def test_a_404_on_any_path_is_audited_with_a_normalised_path(
+    cast: Cast, client: Client, path: str, recorded: str
+) -> None:
+    force_verified_login(client, cast.case_manager)
+    before = AuditEvent.objects.filter(event=Event.NOT_FOUND).count()
+    assert client.get(path).status_code == 404
+    rows = AuditEvent.objects.filter(event=Event.NOT_FOUND)
+    assert rows.count() == before + 1
+    assert rows.latest("seq").details == {"path": recorded}
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    segment=st.text(min_size=1, max_size=40).filter(
+        lambda t: "/" not in t and "?" not in t and "#" not in t
+    )
+)
+def test_every_unknown_path_leaves_exactly_one_audit_record(
+    cast: Cast, client: Client, segment: str
+) -> None:
+    force_verified_login(client, cast.case_manager)
+    before = AuditEvent.objects.filter(event=Event.NOT_FOUND).count()
+    assert client.get("/bestaat-niet/" + quote(segment, safe="")).status_code == 404
+    assert AuditEvent.objects.filter(event=Event.NOT_FOUND).count() == before + 1
 
 
 def test_csrf_failure_gets_a_dutch_page_and_an_audit_record(cast: Cast) -> None:

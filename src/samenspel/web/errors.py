@@ -155,6 +155,10 @@ def locked_out(
 
 
 def _path_id(request: HttpRequest) -> str:
-    """Return the path as an identifier-safe value (no spaces or query string)."""
+    """Return the path as an identifier-safe value: ASCII letters, digits and "/._-" kept,
+    every other character (a space, an accented or non-Latin letter, an emoji) one "_".
+
+    Never refused: every request is audited, whatever its path holds.
+    """
     path = request.path[:100]
-    return "".join(ch if ch.isalnum() or ch in "/._-" else "_" for ch in path)
+    return "".join(ch if (ch.isascii() and ch.isalnum()) or ch in "/._-" else "_" for ch in path)
