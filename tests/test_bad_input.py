@@ -328,7 +328,7 @@ class BadInputTest(TestCase):
         )
         self.assertEqual(api.status_code, 422)
         self.assertEqual(
-            api.json(), {"errors": {"reason": "Dit veld mag geen nul-tekens bevatten."}}
+            api.json()["errors"], {"reason": ["Dit veld mag geen nul-tekens bevatten."]}
         )
         page = director.post(
             reverse("cases:phase", args=[world.case.uuid]),

@@ -92,6 +92,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "samenspel.web.middleware.RequestContextMiddleware",
+    # Under /api/ every error answer from below becomes a problem (application/problem+json).
+    "samenspel.web.middleware.ApiProblemMiddleware",
     # Before anything reads the session: until the database is ready, and while it fails,
     # pages answer 503 (and /healthz, /readyz answer without a session).
     "samenspel.web.health.DatabaseAvailabilityMiddleware",

@@ -99,7 +99,7 @@ def test_stage_phase_and_tracks_need_the_current_version(cast: Cast) -> None:
         director, f"{url}/stage", {"to": "ST-4", "reason": "x"}, HTTP_IF_MATCH=tracks["ETag"]
     )
     assert bad.status_code == 422
-    assert bad.json()["errors"]["to"] == "Het plan heeft nog geen interventies."
+    assert bad.json()["errors"]["to"] == ["Het plan heeft nog geen interventies."]
 
 
 def test_plan_add_is_idempotent_and_changes_need_if_match(cast: Cast) -> None:
@@ -354,7 +354,7 @@ def test_a_repression_only_plan_moves_to_execution_after_a_justification(cast: C
 
     too_long = put({"text": "x" * 4001}, case.version)
     assert too_long.status_code == 422
-    assert too_long.json()["errors"]["text"] == "Gebruik ten hoogste 4000 tekens."
+    assert too_long.json()["errors"]["text"] == ["Gebruik ten hoogste 4000 tekens."]
     assert put({"text": "Zorg is geweigerd."}, case.version + 5).status_code == 412
     police = _client(cast.police_officer)  # on the team: reads the plan, does not steer it
     assert police.get(f"{url}/plan").status_code == 200

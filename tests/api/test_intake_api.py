@@ -83,14 +83,14 @@ def test_invalid_signal_answers_422_per_field_in_dutch(cast: Cast) -> None:
         _client(cast.police_officer), "/api/v1/signals", body, HTTP_IDEMPOTENCY_KEY="k"
     )
     assert response.status_code == 422
-    assert response.json()["errors"]["attachments"].endswith("geen geldige base64-tekst.")
+    assert response.json()["errors"]["attachments"][0].endswith("geen geldige base64-tekst.")
     body["attachments"] = []
     response = _post(
         _client(cast.police_officer), "/api/v1/signals", body, HTTP_IDEMPOTENCY_KEY="k"
     )
     assert response.status_code == 422
     errors = response.json()["errors"]
-    assert errors["observation"] == "Beschrijf wat u zag of hoorde."
+    assert errors["observation"] == ["Beschrijf wat u zag of hoorde."]
     assert "subject_family_name" in errors
     assert not Signal.objects.exists()
 

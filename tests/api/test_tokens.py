@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+from django.conf import settings
 from django.test import Client
 from django.utils import timezone
 
@@ -56,7 +58,9 @@ def test_revoked_expired_and_disabled_tokens_get_401(cast: Cast) -> None:
     for auth in (revoked_auth, expired_auth, disabled_auth, {"HTTP_AUTHORIZATION": "Bearer ssp_x"}):
         response = api.get("/api/v1/cases", **auth)
         assert response.status_code == 401, auth
-        assert response.json() == {"detail": "Log in met uw wachtwoord en tweede factor."}
+        assert response.json()["code"] == "unauthenticated"
+        assert response["WWW-Authenticate"] == 'Bearer realm="samenspel", error="invalid_token"'
+        assert "werkt niet" in response.json()["detail"]
 
 
 def test_token_calls_need_no_csrf_but_session_calls_do(cast: Cast) -> None:
@@ -92,3 +96,69 @@ def test_a_token_marks_when_it_was_last_used(cast: Cast) -> None:
     Client(REMOTE_ADDR="127.0.0.1").get("/api/v1/cases", **auth)
     token.refresh_from_db()
     assert token.last_used_at is not None
+
+
+# --- A key is independent of sessions and CSRF (issue 14, findings 1 and 3) ---------------
+
+
+def test_a_key_with_a_stale_session_cookie_beside_it_answers_the_data(cast: Cast) -> None:
+    case = make_case(cast)
+    _, auth = _bearer(cast.case_manager)
+    api = Client(REMOTE_ADDR="127.0.0.1")
+    # A proxy passed a browser's old session cookie on.
+    api.cookies[settings.SESSION_COOKIE_NAME] = "no-such-session"
+    expired_before = AuditEvent.objects.filter(event=Event.SESSION_EXPIRED).count()
+    response = api.get(f"/api/v1/cases/{case.uuid}", **auth)
+    assert response.status_code == 200
+    assert response.json()["uuid"] == str(case.uuid)
+    write = api.post(
+        f"/api/v1/cases/{case.uuid}/phase",
+        {"to": "PH-2", "reason": "Verhuisd."},
+        content_type="application/json",
+        HTTP_IF_MATCH='"999"',
+        **auth,
+    )
+    assert write.status_code == 412  # reached the API: no redirect, no CSRF refusal
+    assert AuditEvent.objects.filter(event=Event.SESSION_EXPIRED).count() == expired_before
+
+
+def test_a_key_beside_a_live_session_of_another_user_acts_as_the_key(
+    cast: Cast, client: Client
+) -> None:
+    case = make_case(cast)
+    force_verified_login(client, cast.case_manager)
+    _, outsider = _bearer(cast.outsider)
+    assert client.get(f"/api/v1/cases/{case.uuid}").status_code == 200
+    assert client.get(f"/api/v1/cases/{case.uuid}", **outsider).status_code == 404
+
+
+@pytest.mark.parametrize("method", ["get", "post", "put", "patch", "delete"])
+@pytest.mark.parametrize("key", ["none", "revoked", "malformed"])
+def test_every_method_without_a_valid_key_answers_401_problem(
+    cast: Cast, method: str, key: str
+) -> None:
+    case = make_case(cast)
+    headers: dict[str, str] = {}
+    if key == "revoked":
+        token, headers = _bearer(cast.case_manager)
+        services.revoke_api_token(token, by=cast.case_manager)
+    elif key == "malformed":
+        headers = {"HTTP_AUTHORIZATION": "Basic dXNlcjpwYXNz"}
+    api = Client(REMOTE_ADDR="127.0.0.1", enforce_csrf_checks=True)
+    paths = {
+        "get": f"/api/v1/cases/{case.uuid}",
+        "post": f"/api/v1/cases/{case.uuid}/phase",
+        "put": f"/api/v1/cases/{case.uuid}/plan/justification",
+        "patch": f"/api/v1/cases/{case.uuid}/plan/00000000-0000-0000-0000-000000000000",
+        "delete": f"/api/v1/cases/{case.uuid}/team/00000000-0000-0000-0000-000000000000",
+    }
+    if method == "get":
+        response = api.get(paths[method], **headers)
+    else:
+        send = getattr(api, method)
+        response = send(paths[method], "{}", content_type="application/json", **headers)
+    assert response.status_code == 401, (method, key, response.content[:200])
+    assert response["Content-Type"] == "application/problem+json"
+    assert response["WWW-Authenticate"].startswith('Bearer realm="samenspel"')
+    assert response.json()["code"] == "unauthenticated"
+    assert AuditEvent.objects.filter(event=Event.API_UNAUTHENTICATED).exists()

@@ -96,6 +96,8 @@ FROZEN_EVENTS = [
     (1206, "NOTIFICATION_MAILED"),
     (1207, "NOTIFICATION_DROPPED"),
     (1208, "NOTIFICATION_MAIL_FAILED"),
+    (108, "API_UNAUTHENTICATED"),
+    (607, "METHOD_NOT_ALLOWED"),
 ]
 # Stored as text in every record and covered by its hash.
 FROZEN_PURPOSES = [

@@ -123,7 +123,8 @@ def test_unknown_versions_sections_and_drafts_answer_404(cast: Cast) -> None:
     ):
         response = client.get(path)
         assert response.status_code == 404, path
-        assert response.json() == {"detail": "Niet gevonden."}
+        assert response.json()["code"] == "not_found", path
+        assert response.json()["detail"] == "Niet gevonden."
     assert client.get(f"{API}/versions/current/nothing").status_code == 422
     admin = api_client(cast.national_admin)
     assert admin.get(f"{API}/versions/{hidden.uuid}/actors").status_code == 200

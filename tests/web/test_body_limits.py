@@ -31,8 +31,8 @@ def test_a_body_nested_480_deep_is_refused_without_login_in_one_line(
     caplog.set_level(logging.INFO)
     response = client.post(url, nested(480), content_type="application/json")
     assert response.status_code == 400
-    assert response["Content-Type"] == "application/json"
-    assert response.json() == {"detail": "De gegevens zijn te diep genest: hoogstens 32 niveaus."}
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["detail"] == "De gegevens zijn te diep genest: hoogstens 32 niveaus."
     assert [r.getMessage() for r in caplog.records] == [
         f"refused the body of POST {url}: nested deeper than 32"
     ]
@@ -64,7 +64,8 @@ def test_a_body_larger_than_the_limit_is_413(
     body = json.dumps({"observation": "x" * 4000}).encode()
     response = client.post(f"{API}/signals", body, content_type="application/json")
     assert response.status_code == 413
-    assert response.json() == {"detail": "De gegevens zijn te groot: hoogstens 2048 bytes."}
+    assert response.json()["detail"] == "De gegevens zijn te groot: hoogstens 2048 bytes."
+    assert response.json()["code"] == "too_large"
     assert len(caplog.records) == 1
     assert caplog.records[0].exc_info is None
 
@@ -81,7 +82,7 @@ def test_a_nul_deep_inside_an_allowed_body_is_still_refused(cast: Cast) -> None:
         HTTP_IF_MATCH=f'"{case.version}"',
     )
     assert response.status_code == 422
-    assert response.json() == {"errors": {"reason": "Dit veld mag geen nul-tekens bevatten."}}
+    assert response.json()["errors"] == {"reason": ["Dit veld mag geen nul-tekens bevatten."]}
 
 
 def test_pages_and_reads_are_not_limited_by_the_json_check(cast: Cast) -> None:

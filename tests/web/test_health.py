@@ -111,7 +111,7 @@ def test_pages_and_api_answer_503_while_read_only_and_recover(cast: Cast) -> Non
         assert "tijdelijk niet beschikbaar" in page.content.decode()
         api = browser.get("/api/v1/cases")
         assert api.status_code == 503
-        assert api["Content-Type"] == "application/json"
+        assert api["Content-Type"] == "application/problem+json"
         assert "tijdelijk niet beschikbaar" in api.json()["detail"]
     assert browser.get("/casussen/").status_code == 200
     assert browser.get("/api/v1/cases").status_code == 200

@@ -20,13 +20,29 @@ from samenspel.accounts.selectors import is_verified
 
 
 class VerifiedSession(SessionAuth):
-    """A logged-in session whose second factor is verified; unsafe methods need CSRF."""
+    """A logged-in session whose second factor is verified; unsafe methods need CSRF.
+
+    Tried only when the call carries no `Authorization` header: a call with a key is decided
+    by the key alone, whatever cookies come with it. Without a logged-in session there is
+    nothing to protect from CSRF, so the answer is 401, not a CSRF refusal.
+    """
+
+    def _get_key(self, request: HttpRequest) -> str | None:
+        if "authorization" in request.headers or not _session_user(request):
+            return None
+        return super()._get_key(request)
 
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
-        user = request.user
-        if isinstance(user, User) and user.is_active and is_verified(user):
-            return user
+        return _session_user(request)
+
+
+def _session_user(request: HttpRequest) -> User | None:
+    if "authorization" in request.headers:
         return None
+    user = request.user
+    if isinstance(user, User) and user.is_active and is_verified(user):
+        return user
+    return None
 
 
 class ApiKey(HttpBearer):

@@ -7,9 +7,10 @@ from typing import Any
 from uuid import UUID
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
 
 from samenspel import audit
 from samenspel.accounts import selectors
@@ -21,6 +22,7 @@ from samenspel.api.frameworks import router as frameworks_router
 from samenspel.api.intake import router as intake_router
 from samenspel.api.intake import triage_router
 from samenspel.audit.events import Event, Outcome, Purpose
+from samenspel.lib import problems
 from samenspel.lib.errors import DecisionConflict, StaleEdit
 from samenspel.sharing import selectors as sharing_selectors
 from samenspel.sharing.policy import Denied
@@ -52,39 +54,84 @@ api.add_router("/transfers", transfers_router)
 
 @api.exception_handler(Denied)
 def _denied(request: HttpRequest, exc: Denied) -> Any:
-    from samenspel.web.errors import page_not_found
+    from samenspel.web.errors import record_not_found
 
-    page_not_found(request, exc)
-    return api.create_response(request, {"detail": "Niet gevonden."}, status=404)
+    record_not_found(request, exc)
+    return problems.response(404)
+
+
+@api.exception_handler(Http404)
+def _not_found(request: HttpRequest, exc: Http404) -> Any:
+    from samenspel.web.errors import record_not_found
+
+    record_not_found(request, exc)
+    return problems.response(404)
 
 
 @api.exception_handler(PermissionDenied)
 def _forbidden(request: HttpRequest, exc: PermissionDenied) -> Any:
     """Answer 403 where the caller sees the object but may not do this with it."""
-    from samenspel.web.errors import permission_denied
+    from samenspel.web.errors import record_permission_denied
 
-    permission_denied(request, exc)
-    return api.create_response(request, {"detail": "Dit mag u niet doen."}, status=403)
+    record_permission_denied(request)
+    return problems.response(403)
 
 
 @api.exception_handler(AuthenticationError)
 def _unauthenticated(request: HttpRequest, exc: AuthenticationError) -> Any:
-    return api.create_response(
-        request, {"detail": "Log in met uw wachtwoord en tweede factor."}, status=401
+    """Answer 401 with the scheme to use; a call with a key is told the key is not valid."""
+    sent_key = "authorization" in request.headers
+    audit.record(
+        Event.API_UNAUTHENTICATED,
+        by=None,
+        purpose=Purpose.AUTHENTICATION,
+        outcome=Outcome.DENIED,
+        reason="invalid_key" if sent_key else "no_key",
     )
+    challenge = 'Bearer realm="samenspel"'
+    if sent_key:
+        challenge += ', error="invalid_token"'
+        detail = (
+            "Deze API-sleutel werkt niet: hij is onjuist, ingetrokken of verlopen, of de "
+            "gebruiker is uitgeschakeld. Maak een nieuwe sleutel aan."
+        )
+    else:
+        detail = "Stuur een geldige API-sleutel mee: Authorization: Bearer ssp_…"
+    return problems.response(401, detail=detail, headers={"WWW-Authenticate": challenge})
 
 
 @api.exception_handler(ValidationError)
 def _invalid(request: HttpRequest, exc: ValidationError) -> Any:
-    """Answer a service's refusal with 422 and a Dutch message per field."""
+    """Answer a service's refusal with 422 and Dutch messages per field."""
     if hasattr(exc, "error_dict"):
         errors = {
-            ("__all__" if field == NON_FIELD_ERRORS else field): " ".join(messages)
+            ("__all__" if field == NON_FIELD_ERRORS else field): list(messages)
             for field, messages in exc.message_dict.items()
         }
     else:
-        errors = {"__all__": " ".join(exc.messages)}
-    return api.create_response(request, {"errors": errors}, status=422)
+        errors = {"__all__": list(exc.messages)}
+    _record_bad_request(request, 422)
+    return problems.response(422, errors=errors)
+
+
+@api.exception_handler(NinjaValidationError)
+def _malformed(request: HttpRequest, exc: NinjaValidationError) -> Any:
+    """Answer input that does not fit the operation's schema with 422 and the fields named."""
+    errors: dict[str, list[str]] = {}
+    for error in exc.errors:
+        location = [str(part) for part in error.get("loc", ()) if part not in ("body", "payload")]
+        field = ".".join(location) or "__all__"
+        errors.setdefault(field, []).append(_dutch(error))
+    _record_bad_request(request, 422)
+    return problems.response(422, errors=errors)
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> Any:
+    if exc.status_code >= 500:
+        raise exc  # pragma: no cover - the API raises no 5xx on purpose
+    _record_bad_request(request, exc.status_code)
+    return problems.response(exc.status_code, detail=str(exc))
 
 
 @api.exception_handler(DecisionConflict)
@@ -99,8 +146,8 @@ def _conflict(request: HttpRequest, exc: DecisionConflict) -> Any:
         object_type=exc.object_type,
         status=exc.current_status,
     )
-    return api.create_response(
-        request, {"detail": exc.messages[0], "status": exc.current_status}, status=409
+    return problems.response(
+        409, code="decided_meanwhile", detail=exc.messages[0], current_status=exc.current_status
     )
 
 
@@ -119,24 +166,64 @@ def _stale(request: HttpRequest, exc: StaleEdit) -> Any:
         current_version=exc.current_version,
         api=True,
     )
-    return api.create_response(
-        request,
-        {
-            "detail": "Iemand anders heeft dit intussen gewijzigd. Er is niets opgeslagen. "
-            "Haal de nieuwe versie op en probeer het opnieuw.",
-            "current_version": exc.current_version,
-        },
-        status=412,
+    return problems.response(
+        412,
+        detail="Iemand anders heeft dit intussen gewijzigd. Er is niets opgeslagen. "
+        "Haal de nieuwe versie op en probeer het opnieuw.",
+        current_version=exc.current_version,
     )
 
 
 @api.exception_handler(MissingIfMatchError)
 def _no_if_match(request: HttpRequest, exc: MissingIfMatchError) -> Any:
-    return api.create_response(
-        request,
-        {"detail": "Stuur de versie die u wijzigt mee in If-Match (de ETag van het object)."},
-        status=428,
+    _record_bad_request(request, 428)
+    return problems.response(428)
+
+
+def _record_bad_request(request: HttpRequest, status: int) -> None:
+    user = getattr(request, "auth", None)
+    audit.record(
+        Event.BAD_REQUEST,
+        by=user if isinstance(user, User) else None,
+        purpose=Purpose.SECURITY,
+        outcome=Outcome.DENIED,
+        status=status,
+        api=True,
     )
+
+
+_DUTCH_BY_TYPE = {
+    "missing": "Dit veld is verplicht.",
+    "uuid_parsing": "Dit is geen geldige uuid.",
+    "uuid_type": "Dit is geen geldige uuid.",
+    "int_parsing": "Dit is geen geheel getal.",
+    "int_type": "Dit is geen geheel getal.",
+    "bool_parsing": "Dit is geen ja/nee-waarde (true of false).",
+    "bool_type": "Dit is geen ja/nee-waarde (true of false).",
+    "string_type": "Dit moet tekst zijn.",
+    "string_too_long": "Deze tekst is te lang.",
+    "string_too_short": "Deze tekst is te kort.",
+    "date_from_datetime_parsing": "Dit is geen geldige datum (jjjj-mm-dd).",
+    "date_parsing": "Dit is geen geldige datum (jjjj-mm-dd).",
+    "date_type": "Dit is geen geldige datum (jjjj-mm-dd).",
+    "datetime_parsing": "Dit is geen geldig tijdstip.",
+    "datetime_type": "Dit is geen geldig tijdstip.",
+    "literal_error": "Deze waarde is hier niet mogelijk.",
+    "enum": "Deze waarde is hier niet mogelijk.",
+    "list_type": "Dit moet een lijst zijn.",
+    "dict_type": "Dit moet een object zijn.",
+    "model_attributes_type": "Dit moet een object zijn.",
+    "json_invalid": "Dit is geen geldige JSON.",
+    "greater_than_equal": "Dit getal is te klein.",
+    "less_than_equal": "Dit getal is te groot.",
+    "greater_than": "Dit getal is te klein.",
+    "less_than": "Dit getal is te groot.",
+    "extra_forbidden": "Dit veld kent de API niet.",
+}
+
+
+def _dutch(error: dict[str, Any]) -> str:
+    return _DUTCH_BY_TYPE.get(str(error.get("type", "")), "Deze waarde is niet geldig.")
 
 
 class OrganisationOut(Schema):

@@ -18,6 +18,7 @@ class Event(models.IntegerChoices):
     SESSION_EXPIRED = 105, _("Sessie verlopen")
     SSO_LOGIN_SUCCEEDED = 106, _("Inloggen met SSO gelukt")
     SSO_LOGIN_FAILED = 107, _("Inloggen met SSO mislukt")
+    API_UNAUTHENTICATED = 108, _("API-verzoek zonder geldige sleutel")
 
     MFA_ENROLLED = 201, _("Tweede factor ingesteld")
     MFA_VERIFIED = 202, _("Tweede factor gecontroleerd")
@@ -56,6 +57,7 @@ class Event(models.IntegerChoices):
     BAD_REQUEST = 604, _("Ongeldig verzoek")
     PERMISSION_DENIED = 605, _("Handeling niet toegestaan")
     SERVER_ERROR = 606, _("Fout op de server")
+    METHOD_NOT_ALLOWED = 607, _("Methode niet toegestaan")
 
     DEMO_LOADED = 701, _("Demogegevens geladen")
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from samenspel import audit
 from samenspel.audit.events import Event, Outcome, Purpose
+from samenspel.lib import problems
 from samenspel.lib.unavailable import is_unavailable
 from samenspel.sharing.policy import Denied
 
@@ -31,7 +32,13 @@ def _safe_record(request: HttpRequest, event: Event, **kwargs: Any) -> None:
         logger.exception("could not write the audit record for an error page")
 
 
+def _is_api(request: HttpRequest) -> bool:
+    return request.path.startswith("/api/")
+
+
 def _page(request: HttpRequest, status: int, title: str, message: str) -> HttpResponse:
+    if _is_api(request):  # a program asked: the same answer as JSON problem details
+        return problems.response(status)
     return render(
         request,
         "web/error.html",
@@ -58,8 +65,12 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
     )
 
 
-def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+def record_permission_denied(request: HttpRequest) -> None:
     _safe_record(request, Event.PERMISSION_DENIED, outcome=Outcome.DENIED, path=_path_id(request))
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    record_permission_denied(request)
     return _page(
         request,
         403,
@@ -71,7 +82,8 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
     )
 
 
-def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+def record_not_found(request: HttpRequest, exception: Exception | None = None) -> None:
+    """Audit a 404: a denied object by its type and id, anything else by its path."""
     if isinstance(exception, Denied) and exception.exists:
         _safe_record(
             request,
@@ -82,6 +94,10 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
         )
     else:
         _safe_record(request, Event.NOT_FOUND, outcome=Outcome.DENIED, path=_path_id(request))
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    record_not_found(request, exception)
     return _page(
         request,
         404,

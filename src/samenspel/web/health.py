@@ -25,7 +25,7 @@ from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.db import DatabaseError, connection, transaction
 from django.db.migrations.executor import MigrationExecutor
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -33,6 +33,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from samenspel.audit import selectors as audit_selectors
+from samenspel.lib import problems
 from samenspel.lib.env import one_line
 from samenspel.lib.unavailable import is_unavailable
 from samenspel.web.middleware import PROBE_PATHS
@@ -166,14 +167,12 @@ def unavailable(request: HttpRequest, reason: BaseException | str | None = None)
     if reason is not None:
         logger.warning("database unavailable at %s: %s", request.path, one_line(reason))
     if request.path.startswith("/api/"):
-        response: HttpResponse = JsonResponse(
-            {
-                "detail": _(
-                    "Samenspel is tijdelijk niet beschikbaar. Er is niets opgeslagen. "
-                    "Probeer het over een paar minuten opnieuw."
-                )
-            },
-            status=503,
+        response: HttpResponse = problems.response(
+            503,
+            detail=_(
+                "Samenspel is tijdelijk niet beschikbaar. Er is niets opgeslagen. "
+                "Probeer het over een paar minuten opnieuw."
+            ),
         )
     else:
         # Rendered without the request: the page shell's context reads the user, and with

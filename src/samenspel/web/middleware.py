@@ -14,7 +14,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import RequestDataTooBig
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -22,6 +22,7 @@ from samenspel import audit
 from samenspel.accounts.selectors import is_verified
 from samenspel.audit.context import RequestContext, bound
 from samenspel.audit.events import Event, Outcome, Purpose
+from samenspel.lib import problems
 from samenspel.lib.jsonlimits import nests_deeper_than
 
 logger = logging.getLogger(__name__)
@@ -58,6 +59,9 @@ class SessionLifetimeMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.path in PROBE_PATHS:
             return self.get_response(request)  # probes carry no session and read none
+        api = request.path.startswith("/api/")
+        if api and "authorization" in request.headers:
+            return self.get_response(request)  # a call with a key: its cookies are not read
         user = request.user
         if user.is_authenticated:
             login_at = request.session.get(LOGIN_AT)
@@ -71,9 +75,11 @@ class SessionLifetimeMiddleware:
                     reason="absolute",
                 )
                 logout(request)
-                return self._to_login(request)
+                # The API answers 401 itself; a page sends the person to the login.
+                return self.get_response(request) if api else self._to_login(request)
         elif (
-            settings.SESSION_COOKIE_NAME in request.COOKIES
+            not api
+            and settings.SESSION_COOKIE_NAME in request.COOKIES
             and not request.session.keys()
             and request.path != reverse("web:login")
             and not request.path.startswith(settings.STATIC_URL)
@@ -189,9 +195,26 @@ class LimitJsonBodyMiddleware:
     @staticmethod
     def _refuse(request: HttpRequest, status: int, message: str, why: str) -> HttpResponse:
         logger.warning("refused the body of %s %s: %s", request.method, request.path, why)
-        response = JsonResponse({"detail": message}, status=status)
+        _record_refusal(status, "body")
+        response = problems.response(status, detail=message)
         response._has_been_logged = True  # type: ignore[attr-defined]  # one line, ours
         return response
+
+
+def _record_refusal(status: int, part: str) -> None:
+    """Audit an API request refused before it reached the API (no actor: none is read yet)."""
+    try:
+        audit.record(
+            Event.BAD_REQUEST,
+            by=None,
+            purpose=Purpose.SECURITY,
+            outcome=Outcome.DENIED,
+            status=status,
+            part=part,
+            api=True,
+        )
+    except Exception:  # pragma: no cover - the answer must not depend on the log
+        logger.exception("could not write the audit record for a refused API request")
 
 
 def _too_large(limit: int) -> str:
@@ -224,9 +247,50 @@ class RefuseNulMiddleware:
                     bad = ["__all__"]
             if bad:
                 message = _("Dit veld mag geen nul-tekens bevatten.")
-                return JsonResponse({"errors": dict.fromkeys(bad, message)}, status=422)
+                _record_refusal(422, "nul")
+                return problems.response(422, errors={field: [message] for field in bad})
         elif bad:
             from samenspel.web.errors import bad_request
 
             return bad_request(request)
         return self.get_response(request)
+
+
+class ApiProblemMiddleware:
+    """Under /api/, turn every error answer that is not yet a problem into one (RFC 9457).
+
+    The API's own handlers answer problems; this catches what comes from below it: a method
+    the path does not take (405, audited, with its Allow header), and anything else a
+    middleware or Django answers with a page. Its Dutch sentence is the status's default.
+    """
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            not request.path.startswith("/api/")
+            or response.status_code < 400
+            or problems.is_problem(response)
+        ):
+            return response
+        status = response.status_code
+        if status == 405:
+            _record_method_not_allowed(request)
+        headers = {name: response[name] for name in ("Allow", "Retry-After") if name in response}
+        return problems.response(status, headers=headers)
+
+
+def _record_method_not_allowed(request: HttpRequest) -> None:
+    method = request.method or ""
+    try:
+        audit.record(
+            Event.METHOD_NOT_ALLOWED,
+            by=None,
+            purpose=Purpose.SECURITY,
+            outcome=Outcome.DENIED,
+            method=method if re.fullmatch(r"[A-Z]{1,16}", method) else "other",
+        )
+    except Exception:  # pragma: no cover - the answer must not depend on the log
+        logger.exception("could not write the audit record for a refused API method")
