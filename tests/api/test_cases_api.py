@@ -377,3 +377,30 @@ def test_a_repression_only_plan_moves_to_execution_after_a_justification(cast: C
     moved = _post(director, f"{url}/stage", move, HTTP_IF_MATCH=done["ETag"])
     assert moved.status_code == 200, moved.content
     assert moved.json()["stage"] == "ST-4"
+
+
+# --- Pagination bounds (issue 14, finding 2) -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "page", ["0", "-1", "100001", "922337203685477580", "99999999999999999999"]
+)
+def test_an_absurd_page_number_answers_422_not_500(cast: Cast, page: str) -> None:
+    response = _client(cast.case_manager).get(f"/api/v1/cases?page={page}")
+    assert response.status_code == 422, response.content[:200]
+    assert response["Content-Type"] == "application/problem+json"
+    assert list(response.json()["errors"]) == ["query.page"]
+
+
+def test_a_page_past_the_end_is_empty(cast: Cast) -> None:
+    make_case(cast)
+    response = _client(cast.case_manager).get("/api/v1/cases?page=100000")
+    assert response.status_code == 200
+    assert response.json()["results"] == []
+    assert response.json()["count"] == 1
+
+
+def test_an_unknown_status_answers_422(cast: Cast) -> None:
+    response = _client(cast.case_manager).get("/api/v1/cases?status=gesloten")
+    assert response.status_code == 422
+    assert list(response.json()["errors"]) == ["query.status"]

@@ -1,8 +1,9 @@
 """Read audits come from one layer, the selectors: pages and the API never write them.
 
-A view or an API operation may record only what happened to a *write* it answered (an edit or
-a decision that lost a race); every record of what someone looked at or took out of Samenspel
-is written by the selector that read it, so a page and the API cannot differ in what they log.
+A view or an API operation may record only a refusal it answered (an edit or a decision that
+lost a race, a call without a valid key, input it could not take); every record of what
+someone looked at or took out of Samenspel is written by the selector that read it, so a page
+and the API cannot differ in what they log.
 """
 
 from __future__ import annotations
@@ -13,8 +14,8 @@ from pathlib import Path
 from samenspel.audit.events import Event
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "samenspel"
-# Answers to writes that changed nothing; everything else a view could record is a read.
-WRITE_OUTCOMES = {"CASE_EDIT_CONFLICT", "DECISION_CONFLICT"}
+# Refusals that changed nothing; everything else a view could record is a read.
+WRITE_OUTCOMES = {"CASE_EDIT_CONFLICT", "DECISION_CONFLICT", "API_UNAUTHENTICATED", "BAD_REQUEST"}
 
 
 def _view_and_api_modules() -> list[Path]:

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Router, Schema, Status
+from ninja import Query, Router, Schema, Status
 
 from samenspel.accounts import selectors as accounts_selectors
 from samenspel.accounts.models import User
 from samenspel.api.auth import expected_version, idempotency_key, me, set_etag
+from samenspel.api.openapi import decision
 from samenspel.cases import selectors, services
 from samenspel.cases.models import Case, CaseMember, Intervention, Transfer
 from samenspel.sharing.policy import Action, Denied, require
@@ -22,6 +23,8 @@ router = Router(tags=["cases"])
 transfers_router = Router(tags=["transfers"])
 
 PAGE_SIZE = 100
+# Far beyond any list (10 million cases), and far from an offset that overflows a database.
+MAX_PAGE = 100_000
 
 
 # --- Schemas ------------------------------------------------------------------------------------
@@ -283,14 +286,19 @@ def _case(request: HttpRequest, case_uuid: UUID) -> Case:
 
 @router.get("", response=CasePageOut)
 def list_cases(
-    request: HttpRequest, status: str = "open", mine: bool = False, q: str = "", page: int = 1
+    request: HttpRequest,
+    status: Literal["open", "aftercare", "closed", "all"] = "open",
+    mine: bool = False,
+    q: Annotated[str, Query(max_length=200)] = "",
+    page: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 1,
 ) -> Any:
     """List the cases you may see, newest first, 100 per page (`status`: open, aftercare,
-    closed or all; `mine`: only where you are the case director; `q`: reference or name)."""
+    closed or all; `mine`: only where you are the case director; `q`: reference or name).
+
+    A page past the last one is empty; a page number below 1 or above 100,000 answers 422."""
     user = me(request)
-    cases = selectors.case_list(user, status=status, mine=mine, query=q[:200])
+    cases = selectors.case_list(user, status=status, mine=mine, query=q)
     count = cases.count()
-    page = max(1, page)
     rows = list(cases[(page - 1) * PAGE_SIZE : page * PAGE_SIZE])
     selectors.record_list_read(user, len(rows), api=True)
     return CasePageOut(
@@ -561,6 +569,7 @@ def incoming(request: HttpRequest) -> Any:
 
 
 @transfers_router.post("/{transfer_uuid}/accept", response=CaseOut)
+@decision
 def accept(
     request: HttpRequest, transfer_uuid: UUID, payload: AcceptIn, response: HttpResponse
 ) -> Any:
@@ -577,6 +586,7 @@ def accept(
 
 
 @transfers_router.post("/{transfer_uuid}/decline", response=TransferOut)
+@decision
 def decline(request: HttpRequest, transfer_uuid: UUID, payload: ReasonIn) -> Any:
     """Decline a transfer, with the reason; the case stays with the sender."""
     user = me(request)
@@ -585,6 +595,7 @@ def decline(request: HttpRequest, transfer_uuid: UUID, payload: ReasonIn) -> Any
 
 
 @transfers_router.post("/{transfer_uuid}/cancel", response=TransferOut)
+@decision
 def cancel(request: HttpRequest, transfer_uuid: UUID) -> Any:
     """Withdraw a transfer request that is not yet decided."""
     user = me(request)

@@ -8,7 +8,7 @@ from uuid import UUID
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest
-from ninja import NinjaAPI, Schema
+from ninja import Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
@@ -21,13 +21,14 @@ from samenspel.api.cases import transfers_router
 from samenspel.api.frameworks import router as frameworks_router
 from samenspel.api.intake import router as intake_router
 from samenspel.api.intake import triage_router
+from samenspel.api.openapi import DocumentedAPI
 from samenspel.audit.events import Event, Outcome, Purpose
 from samenspel.lib import problems
 from samenspel.lib.errors import DecisionConflict, StaleEdit
 from samenspel.sharing import selectors as sharing_selectors
 from samenspel.sharing.policy import Denied
 
-api = NinjaAPI(
+api = DocumentedAPI(
     title="Samenspel API",
     version="1",
     description="Signals, triage, persons, cases, plans, teams and transfers, plus read-only "
