@@ -15,6 +15,7 @@ from samenspel.accounts import selectors as accounts_selectors
 from samenspel.accounts.models import User
 from samenspel.api.auth import expected_version, idempotency_key, me, set_etag
 from samenspel.api.openapi import decision
+from samenspel.api.schemas import In
 from samenspel.cases import selectors, services
 from samenspel.cases.models import Case, CaseMember, Intervention, Transfer
 from samenspel.sharing.policy import Action, Denied, require
@@ -80,26 +81,26 @@ class TransitionOut(Schema):
     at: dt.datetime
 
 
-class MoveIn(Schema):
+class MoveIn(In):
     to: str
     reason: str = ""
 
 
-class TracksIn(Schema):
+class TracksIn(In):
     tracks: list[str]
     reason: str = ""
 
 
-class CloseIn(Schema):
+class CloseIn(In):
     reason: str = ""
     aftercare_until: dt.date | None = None
 
 
-class ReasonIn(Schema):
+class ReasonIn(In):
     reason: str = ""
 
 
-class JustificationIn(Schema):
+class JustificationIn(In):
     text: str = ""
 
 
@@ -136,7 +137,7 @@ class PlanOut(Schema):
     balance: BalanceOut
 
 
-class InterventionIn(Schema):
+class InterventionIn(In):
     measure: str
     domain: str
     owner: UUID
@@ -147,7 +148,7 @@ class InterventionIn(Schema):
     review_date: dt.date | None = None
 
 
-class InterventionPatch(Schema):
+class InterventionPatch(In):
     status: str | None = None
     consent: str | None = None
     goal: str | None = None
@@ -164,12 +165,12 @@ class MemberOut(Schema):
     added_at: dt.datetime
 
 
-class MemberIn(Schema):
+class MemberIn(In):
     user: UUID
     task: str = ""
 
 
-class TransferIn(Schema):
+class TransferIn(In):
     to_municipality: UUID
     reason: str = ""
 
@@ -187,7 +188,7 @@ class TransferOut(Schema):
     decision_reason: str
 
 
-class AcceptIn(Schema):
+class AcceptIn(In):
     case_director: UUID
     reason: str = ""
 

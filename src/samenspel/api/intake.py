@@ -16,6 +16,7 @@ from ninja import Field, Router, Schema, Status
 from samenspel.accounts import selectors as accounts_selectors
 from samenspel.accounts.models import User
 from samenspel.api.auth import expected_version, idempotency_key, me, set_etag
+from samenspel.api.schemas import NOT_BLANK, In
 from samenspel.cases import selectors as case_selectors
 from samenspel.cases.models import Person
 from samenspel.intake import selectors, services
@@ -28,18 +29,18 @@ triage_router = Router(tags=["triage"])
 QUEUE_LIMIT = 500
 
 
-class AttachmentIn(Schema):
+class AttachmentIn(In):
     name: str = Field(max_length=200)
     content_base64: str
 
 
-class SignalIn(Schema):
+class SignalIn(In):
     municipality: UUID
     observed_on: dt.date | None = None
-    observation: str = ""
-    concern: str = ""
+    observation: str = Field("", max_length=10_000, json_schema_extra={"pattern": NOT_BLANK})
+    concern: str = Field("", max_length=10_000, json_schema_extra={"pattern": NOT_BLANK})
     is_acute: bool = False
-    family_name: str = ""
+    family_name: str = Field("", max_length=200, json_schema_extra={"pattern": NOT_BLANK})
     given_names: str = ""
     birth_date: dt.date | None = None
     bsn: str = ""
@@ -105,7 +106,7 @@ class SignalOut(QueueItemOut):
     version: int
 
 
-class DecisionIn(Schema):
+class DecisionIn(In):
     outcome: str
     reason: str = ""
     criteria: str = ""

@@ -4,8 +4,8 @@ Django Ninja writes the 2xx answers from the response schemas. This adds, per op
 
 - the error answers (RFC 9457 problem details, `application/problem+json`), by what the
   operation does: every call can answer 401, 422, 500 and 503; one that names an object in
-  its path 403 and 404; a write 400 and 413; an edit with `If-Match` 412 and 428; a decision
-  409;
+  its path or query 403 and 404; a write 400 and 413; an edit with `If-Match` 412 and 428;
+  a decision 409;
 - the request headers `If-Match` and `Idempotency-Key`, required where the operation reads
   them, and the `ETag` header on the answers that carry one.
 
@@ -130,11 +130,11 @@ def _document(path: str, method: str, operation: dict[str, Any], view: Callable[
     names = _names(view)
     write = method in ("post", "put", "patch", "delete")
     statuses = {401, 422, 500, 503}
-    if "{" in path:
-        statuses |= {403, 404}
+    parameters = operation.setdefault("parameters", [])
+    if "{" in path or any(p.get("in") == "query" for p in parameters):
+        statuses |= {403, 404}  # an id or a value in the path or query names what is not there
     if write:
         statuses |= {400, 403, 413}
-    parameters = operation.setdefault("parameters", [])
     if "expected_version" in names:
         statuses |= {412, 428}
         parameters.append(dict(_IF_MATCH))
