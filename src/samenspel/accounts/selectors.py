@@ -31,6 +31,20 @@ def organisation_directory(user: Any) -> QuerySet[Organisation]:
     return organisations_visible_to(user, Action.NAME).only("uuid", "name", "type", "region")
 
 
+def directory_list(user: Any) -> list[Organisation]:
+    """Return the names of all active organisations (to report a signal to, to work with);
+    the read is audited."""
+    organisations = list(organisation_directory(user))
+    audit.record(
+        Event.ORGANISATION_LIST_VIEWED,
+        by=user,
+        purpose=PURPOSE,
+        count=len(organisations),
+        directory=True,
+    )
+    return organisations
+
+
 def organisation_list(user: Any) -> list[Organisation]:
     """Return the organisations `user` may see; the read is audited."""
     organisations = list(organisations_visible_to(user))

@@ -290,6 +290,20 @@ def list_organisations(request: HttpRequest) -> Any:
     return selectors.organisation_list(me)
 
 
+class DirectoryEntryOut(Schema):
+    uuid: UUID
+    name: str
+    type: str
+    region: str
+
+
+@api.get("/organisations/directory", response=list[DirectoryEntryOut], tags=["organisations"])
+def organisation_directory(request: HttpRequest) -> Any:
+    """List every active organisation by name, type and region: the municipality to report a
+    signal to, the partners to work with. Open to every user; nothing more than names."""
+    return selectors.directory_list(_me(request))
+
+
 @api.get("/organisations/{org_uuid}", response=OrganisationOut, tags=["organisations"])
 def get_organisation(request: HttpRequest, org_uuid: UUID) -> Any:
     """Return one organisation."""
