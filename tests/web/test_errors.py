@@ -125,3 +125,22 @@ def test_a_read_that_cannot_be_audited_shows_nothing(cast: Cast, monkeypatch: ob
         mp.undo()
     assert response.status_code == 500
     assert cast.case_manager.full_name not in response.content.decode()
+
+
+def test_a_bug_in_the_api_answers_a_500_problem_and_is_audited(
+    cast: Cast, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from samenspel.api import main
+
+    def broken(user: object) -> object:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(main.selectors, "organisation_list", broken)
+    client = Client(raise_request_exception=False, REMOTE_ADDR="127.0.0.1")
+    force_verified_login(client, cast.case_manager)
+    response = client.get("/api/v1/organisations", HTTP_X_REQUEST_ID="req-api-500")
+    assert response.status_code == 500
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["code"] == "server_error"
+    assert "a bug" not in response.content.decode()
+    assert AuditEvent.objects.filter(event=Event.SERVER_ERROR, request_id="req-api-500").exists()
