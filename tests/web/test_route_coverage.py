@@ -35,6 +35,7 @@ ROUTES: dict[str, tuple[str | None, Callable[[Cast], dict[str, Any]]]] = {
     "web:audit_log": ("privacy_officer", lambda c: {}),
     "web:audit_record": ("privacy_officer", lambda c: {"seq": 1}),
     "web:audit_export": ("privacy_officer", lambda c: {}),
+    "api:organisation_directory": ("police_officer", lambda c: {}),
     "api:list_organisations": ("admin_a", lambda c: {}),
     "api:get_organisation": ("admin_a", lambda c: {"org_uuid": c.municipality_a.uuid}),
     "api:list_users": ("admin_a", lambda c: {}),

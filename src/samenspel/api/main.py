@@ -138,12 +138,10 @@ def _http_error(request: HttpRequest, exc: HttpError) -> Any:
 @api.exception_handler(DecisionConflict)
 def _conflict(request: HttpRequest, exc: DecisionConflict) -> Any:
     """Answer 409 when another decision on the same object came first; nothing was changed."""
-    user = getattr(request, "auth", None)
-    audit.record(
+    _record_refusal(
+        request,
         Event.DECISION_CONFLICT,
-        by=user if isinstance(user, User) else None,
-        purpose=Purpose.CASE_WORK,
-        outcome=Outcome.DENIED,
+        Purpose.CASE_WORK,
         object_type=exc.object_type,
         status=exc.current_status,
     )
@@ -155,13 +153,11 @@ def _conflict(request: HttpRequest, exc: DecisionConflict) -> Any:
 @api.exception_handler(StaleEdit)
 def _stale(request: HttpRequest, exc: StaleEdit) -> Any:
     """Answer 412 when somebody else saved since the caller's version; nothing was saved."""
-    user = getattr(request, "auth", None)
     obj = getattr(request, "edit_object", None)
-    audit.record(
+    _record_refusal(
+        request,
         Event.CASE_EDIT_CONFLICT,
-        by=user if isinstance(user, User) else None,
-        purpose=Purpose.CASE_WORK,
-        outcome=Outcome.DENIED,
+        Purpose.CASE_WORK,
         object_type=exc.object_type,
         object_id=str(getattr(obj, "uuid", "")),
         current_version=exc.current_version,
@@ -182,14 +178,18 @@ def _no_if_match(request: HttpRequest, exc: MissingIfMatchError) -> Any:
 
 
 def _record_bad_request(request: HttpRequest, status: int) -> None:
+    _record_refusal(request, Event.BAD_REQUEST, Purpose.SECURITY, status=status, api=True)
+
+
+def _record_refusal(request: HttpRequest, event: Event, purpose: Purpose, **details: Any) -> None:
+    """Audit a refused call, by the user it acted for (if any got that far)."""
     user = getattr(request, "auth", None)
     audit.record(
-        Event.BAD_REQUEST,
+        event,
         by=user if isinstance(user, User) else None,
-        purpose=Purpose.SECURITY,
+        purpose=purpose,
         outcome=Outcome.DENIED,
-        status=status,
-        api=True,
+        **details,
     )
 
 

@@ -8,6 +8,7 @@ import re
 import secrets
 import time
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -203,16 +204,12 @@ class LimitJsonBodyMiddleware:
 
 def _record_refusal(status: int, part: str) -> None:
     """Audit an API request refused before it reached the API (no actor: none is read yet)."""
+    _record_api_refusal(Event.BAD_REQUEST, status=status, part=part, api=True)
+
+
+def _record_api_refusal(event: Event, **details: Any) -> None:
     try:
-        audit.record(
-            Event.BAD_REQUEST,
-            by=None,
-            purpose=Purpose.SECURITY,
-            outcome=Outcome.DENIED,
-            status=status,
-            part=part,
-            api=True,
-        )
+        audit.record(event, by=None, purpose=Purpose.SECURITY, outcome=Outcome.DENIED, **details)
     except Exception:  # pragma: no cover - the answer must not depend on the log
         logger.exception("could not write the audit record for a refused API request")
 
@@ -284,13 +281,6 @@ class ApiProblemMiddleware:
 
 def _record_method_not_allowed(request: HttpRequest) -> None:
     method = request.method or ""
-    try:
-        audit.record(
-            Event.METHOD_NOT_ALLOWED,
-            by=None,
-            purpose=Purpose.SECURITY,
-            outcome=Outcome.DENIED,
-            method=method if re.fullmatch(r"[A-Z]{1,16}", method) else "other",
-        )
-    except Exception:  # pragma: no cover - the answer must not depend on the log
-        logger.exception("could not write the audit record for a refused API method")
+    _record_api_refusal(
+        Event.METHOD_NOT_ALLOWED, method=method if re.fullmatch(r"[A-Z]{1,16}", method) else "other"
+    )
