@@ -36,7 +36,7 @@ from samenspel.audit import selectors as audit_selectors
 from samenspel.lib import problems
 from samenspel.lib.env import one_line
 from samenspel.lib.unavailable import is_unavailable
-from samenspel.web.middleware import PROBE_PATHS
+from samenspel.web.paths import PROBE_PATHS
 
 logger = logging.getLogger(__name__)
 

@@ -25,6 +25,7 @@ from samenspel.audit.context import RequestContext, bound
 from samenspel.audit.events import Event, Outcome, Purpose
 from samenspel.lib import problems
 from samenspel.lib.jsonlimits import nests_deeper_than
+from samenspel.web.paths import PROBE_PATHS
 
 logger = logging.getLogger(__name__)
 
@@ -107,8 +108,6 @@ class SessionLifetimeMiddleware:
 
 # Paths a user may reach before the second factor is verified.
 _OPEN_PREFIXES = ("/static/", "/inloggen/", "/uitloggen/", "/taal/", "/oidc/", "/api/")
-# The liveness and readiness probes (web/health.py): no login, no session.
-PROBE_PATHS = frozenset({"/healthz", "/readyz"})
 
 
 class RequireVerifiedLoginMiddleware:
