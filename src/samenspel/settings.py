@@ -100,7 +100,8 @@ MIDDLEWARE = [
     # Before anything reads or parses an API body (and before the session: no database).
     "samenspel.web.middleware.LimitJsonBodyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # Dutch first: pages follow the language button, not the browser (the API does follow it).
+    "samenspel.web.middleware.DutchFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

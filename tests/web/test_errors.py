@@ -144,3 +144,11 @@ def test_a_bug_in_the_api_answers_a_500_problem_and_is_audited(
     assert response.json()["code"] == "server_error"
     assert "a bug" not in response.content.decode()
     assert AuditEvent.objects.filter(event=Event.SERVER_ERROR, request_id="req-api-500").exists()
+
+
+def test_every_page_names_a_favicon_that_exists(db: None, client: Client) -> None:
+    from django.contrib.staticfiles import finders
+
+    page = client.get("/inloggen/").content.decode()
+    assert '<link rel="icon" href="/static/samenspel/favicon.svg' in page
+    assert finders.find("samenspel/favicon.svg")

@@ -158,6 +158,17 @@ def test_case_manager_switches_to_english_and_back(cast: Cast, client: Client) -
     assert ">English</button>" in page
 
 
+def test_a_browser_set_to_english_gets_dutch_until_english_is_chosen(
+    db: None, client: Client
+) -> None:
+    page = client.get("/inloggen/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="nl">' in page
+    assert "Inloggen bij Samenspel" in page
+    _switch(client, "en", "/inloggen/")
+    page = client.get("/inloggen/", HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+    assert '<html lang="en">' in page  # the choice is remembered, whatever the browser says
+
+
 def test_login_page_in_english(db: None, client: Client) -> None:
     assert "Inloggen bij Samenspel" in client.get("/inloggen/").content.decode()
     _switch(client, "en", "/inloggen/")

@@ -16,6 +16,7 @@ from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.middleware.locale import LocaleMiddleware
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -283,3 +284,23 @@ def _record_method_not_allowed(request: HttpRequest) -> None:
     _record_api_refusal(
         Event.METHOD_NOT_ALLOWED, method=method if re.fullmatch(r"[A-Z]{1,16}", method) else "other"
     )
+
+
+class DutchFirstLocaleMiddleware(LocaleMiddleware):
+    """Pages are Dutch for every visitor; English is a choice, remembered in a cookie.
+
+    Django's LocaleMiddleware would follow the browser's Accept-Language, so a browser set to
+    English got the English interface unasked. Pages read only the language cookie (set by
+    the language button, /taal/); the API still follows Accept-Language, as clients expect.
+    """
+
+    def process_request(self, request: HttpRequest) -> None:
+        if request.path.startswith("/api/"):
+            super().process_request(request)
+            return
+        header = request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
+        try:
+            super().process_request(request)
+        finally:
+            if header is not None:
+                request.META["HTTP_ACCEPT_LANGUAGE"] = header
