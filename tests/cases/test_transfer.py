@@ -126,7 +126,7 @@ def test_accepting_moves_the_case_with_history_and_plan_and_leaves_a_stub(cast: 
     assert moved.pk == case.pk
     assert moved.municipality == cast.municipality_b
     assert moved.case_director == cast.outsider
-    assert moved.reference != transfer.case_reference
+    assert moved.reference == transfer.case_reference  # a case keeps its reference for life
     # The history and the plan move with the case, plus one step for the move itself.
     history = list(moved.transitions.values_list("dimension", "to_value"))
     assert history[:-1] == history_before
@@ -277,3 +277,15 @@ def test_the_receiver_sees_the_request_but_not_the_case_before_accepting(cast: C
     assert selectors.get_transfer_for(cast.outsider, transfer.uuid, Action.MANAGE) == transfer
     with pytest.raises(Denied):
         selectors.get_case_for(cast.outsider, case.uuid)
+
+
+def test_a_reference_the_receiver_already_uses_is_replaced_on_the_move(cast: Cast) -> None:
+    case = _case_with_plan(cast)
+    other = make_case(cast, municipality=cast.municipality_b, case_director=cast.outsider)
+    Case.objects.filter(pk=other.pk).update(reference=case.reference)
+    transfer = _request(cast, case)
+    moved = services.accept_transfer(
+        transfer, case_director=cast.outsider, reason="Welkom.", by=cast.outsider
+    )
+    assert moved.reference != case.reference
+    assert moved.reference.startswith("PGA-")

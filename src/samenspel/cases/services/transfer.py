@@ -154,11 +154,16 @@ def accept_transfer(transfer: Transfer, *, case_director: User, reason: str = ""
             address=old_person.address,
         )
         source = case.municipality
+        # A case keeps its reference for life, so partners can follow it across the move; only
+        # if the receiving municipality happens to use the same one already, it gets a new one.
+        reference = case.reference
+        if Case.objects.filter(municipality=target, reference=reference).exists():
+            reference = _new_reference(target)
         Case.objects.filter(pk=case.pk).update(
             municipality=target,
             person=person,
             case_director=case_director,
-            reference=_new_reference(target),
+            reference=reference,
             version=F("version") + 1,
             updated_at=now,
         )
