@@ -573,3 +573,21 @@ def test_a_partner_on_the_team_does_not_read_the_transfers_of_a_case(cast: Cast)
     assert response.status_code == 200
     assert cast.municipality_b.name not in response.content.decode()
     assert not any('FROM "cases_transfer"' in q["sql"] for q in queries.captured_queries)
+
+
+def test_a_period_reads_as_words_when_a_date_is_missing(cast: Cast) -> None:
+    import datetime as dt
+
+    case = make_case(cast)
+    undated = services.add_intervention(
+        case, measure="I-01", domain="prevention", owner=cast.municipality_a, by=cast.case_manager
+    )
+    started = services.add_intervention(
+        case, measure="I-10", domain="care", owner=cast.municipality_a, by=cast.case_manager
+    )
+    Intervention.objects.filter(pk=started.pk).update(start_date=dt.date(2026, 12, 7))
+    page = text(client_for(cast.case_manager).get(reverse("cases:plan", args=[case.uuid])))
+    assert undated.measure in page
+    assert "nog niet gepland" in page
+    assert "vanaf 7-12-2026" in page
+    assert "\u2013 \u2013" not in page and "\u2013 \u2026" not in page
