@@ -88,6 +88,15 @@ def test_a_team_member_exports_the_case_file_as_a_traceable_pdf(cast: Cast, tmp_
     file = tmp_path / "casus.pdf"
     file.write_bytes(response.content)
     assert_styled_as_printed(file)
+    # The confidentiality line once per page: in the body on page 1, in the margin after it.
+    for page in (1, 2):
+        only = subprocess.run(
+            ["pdftotext", "-f", str(page), "-l", str(page), str(file), "-"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        assert only.count("Vertrouwelijk.") == 1, (page, only[:400])
 
 
 def test_an_outsider_gets_404_on_the_exports_and_leaves_a_denial(cast: Cast) -> None:
