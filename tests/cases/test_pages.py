@@ -591,3 +591,16 @@ def test_a_period_reads_as_words_when_a_date_is_missing(cast: Cast) -> None:
     assert "nog niet gepland" in page
     assert "vanaf 7-12-2026" in page
     assert "\u2013 \u2013" not in page and "\u2013 \u2026" not in page
+
+
+def test_the_case_list_names_stage_and_phase_with_the_code_beside(cast: Cast) -> None:
+    case = make_case(cast)
+    page = text(client_for(cast.case_manager).get(reverse("cases:list")))
+    assert case.reference in page
+    assert f'<span class="ss-code">{case.stage}</span>' in page
+    assert f'<span class="ss-code">{case.phase}</span>' in page
+    from samenspel.frameworks.selectors import framework_of
+
+    framework = framework_of(case.framework_version)
+    assert framework.stages[case.stage].name in page
+    assert framework.phases[case.phase].name in page

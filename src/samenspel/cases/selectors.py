@@ -77,6 +77,24 @@ def case_list(
     return cases.order_by("-opened_at", "-id")
 
 
+def name_stages(cases: list[Case]) -> None:
+    """Set `stage_name` and `phase_name` on each case, from the framework it runs under.
+
+    One query for the framework versions of the whole list; each version's content is parsed
+    once per process (framework_of).
+    """
+    from samenspel.frameworks.models import FrameworkVersion
+
+    ids = {case.framework_version_id for case in cases}
+    frameworks = {v.pk: framework_of(v) for v in FrameworkVersion.objects.filter(pk__in=ids)}
+    for case in cases:
+        framework = frameworks.get(case.framework_version_id)
+        stage = framework.stages.get(case.stage) if framework else None
+        phase = framework.phases.get(case.phase) if framework else None
+        case.stage_name = stage.name if stage else case.stage  # type: ignore[attr-defined]
+        case.phase_name = phase.name if phase else case.phase  # type: ignore[attr-defined]
+
+
 def record_list_read(
     user: Any, count: int, *, page: str = "cases", obj: Any = None, **details: Any
 ) -> None:

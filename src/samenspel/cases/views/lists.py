@@ -33,6 +33,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     if not mine and not search:
         paginator.count = counts.get(status, 0)  # the tabs counted these already
     page = paginator.get_page(request.GET.get("pagina"))
+    selectors.name_stages(list(page.object_list))
     selectors.record_list_read(me, len(page.object_list))
     query = request.GET.copy()
     query.pop("pagina", None)
