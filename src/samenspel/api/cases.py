@@ -1,4 +1,5 @@
-"""JSON endpoints for cases: the case file, history, stage and phase, plan, team and transfers."""
+"""JSON endpoints for cases: the case file, history, stage and phase, plan, team, and the request
+to transfer a case (the decisions on it are in `api/transfers.py`)."""
 
 from __future__ import annotations
 
@@ -14,14 +15,12 @@ from ninja import Query, Router, Schema, Status
 from samenspel.accounts import selectors as accounts_selectors
 from samenspel.accounts.models import User
 from samenspel.api.auth import expected_version, idempotency_key, me, set_etag
-from samenspel.api.openapi import decision
 from samenspel.api.schemas import In
 from samenspel.cases import selectors, services
 from samenspel.cases.models import Case, CaseMember, Intervention, Transfer
-from samenspel.sharing.policy import Action, Denied, require
+from samenspel.sharing.policy import Denied, require
 
 router = Router(tags=["cases"])
-transfers_router = Router(tags=["transfers"])
 
 PAGE_SIZE = 100
 # Far beyond any list (10 million cases), and far from an offset that overflows a database.
@@ -219,7 +218,7 @@ def _summary(case: Case) -> dict[str, Any]:
     }
 
 
-def _case_out(case: Case, response: HttpResponse) -> CaseOut:
+def case_out(case: Case, response: HttpResponse) -> CaseOut:
     set_etag(response, case)
     return CaseOut(
         **_summary(case),
@@ -262,7 +261,7 @@ def _member_out(member: CaseMember) -> MemberOut:
     )
 
 
-def _transfer_out(transfer: Transfer) -> TransferOut:
+def transfer_out(transfer: Transfer) -> TransferOut:
     return TransferOut(
         uuid=transfer.uuid,
         case=transfer.case.uuid,
@@ -313,7 +312,7 @@ def list_cases(
 @router.get("/{case_uuid}", response=CaseOut)
 def get_case(request: HttpRequest, case_uuid: UUID, response: HttpResponse) -> Any:
     """Return one case; its version is the ETag."""
-    return _case_out(selectors.get_case_for(me(request), case_uuid), response)
+    return case_out(selectors.get_case_for(me(request), case_uuid), response)
 
 
 @router.get("/{case_uuid}/history", response=list[TransitionOut])
@@ -348,7 +347,7 @@ def change_stage(
         expected_version=expected_version(request, case),
         by=me(request),
     )
-    return _case_out(case, response)
+    return case_out(case, response)
 
 
 @router.post("/{case_uuid}/phase", response=CaseOut)
@@ -364,7 +363,7 @@ def change_phase(
         expected_version=expected_version(request, case),
         by=me(request),
     )
-    return _case_out(case, response)
+    return case_out(case, response)
 
 
 @router.post("/{case_uuid}/tracks", response=CaseOut)
@@ -380,7 +379,7 @@ def set_tracks(
         expected_version=expected_version(request, case),
         by=me(request),
     )
-    return _case_out(case, response)
+    return case_out(case, response)
 
 
 @router.post("/{case_uuid}/close", response=CaseOut)
@@ -396,7 +395,7 @@ def close_case(
         expected_version=expected_version(request, case),
         by=me(request),
     )
-    return _case_out(case, response)
+    return case_out(case, response)
 
 
 @router.post("/{case_uuid}/reopen", response=CaseOut)
@@ -411,7 +410,7 @@ def reopen_case(
         expected_version=expected_version(request, case),
         by=me(request),
     )
-    return _case_out(case, response)
+    return case_out(case, response)
 
 
 # --- Plan ---------------------------------------------------------------------------------------
@@ -557,48 +556,4 @@ def request_transfer(request: HttpRequest, case_uuid: UUID, payload: TransferIn)
     transfer = services.request_transfer(
         case, to_municipality=target, reason=payload.reason, by=user
     )
-    return Status(201, _transfer_out(transfer))
-
-
-@transfers_router.get("/incoming", response=list[TransferOut])
-def incoming(request: HttpRequest) -> Any:
-    """List the transfer requests your municipality may accept or decline."""
-    user = me(request)
-    rows = list(selectors.incoming_transfers(user)[:500])
-    selectors.record_list_read(user, len(rows), page="transfers_incoming", api=True)
-    return [_transfer_out(t) for t in rows]
-
-
-@transfers_router.post("/{transfer_uuid}/accept", response=CaseOut)
-@decision
-def accept(
-    request: HttpRequest, transfer_uuid: UUID, payload: AcceptIn, response: HttpResponse
-) -> Any:
-    """Take over the case with its history; you name the new case director."""
-    user = me(request)
-    transfer = selectors.get_transfer_for(user, transfer_uuid, Action.MANAGE)
-    director = accounts_selectors.users_visible_to(user).filter(uuid=payload.case_director).first()
-    if director is None:
-        raise ValidationError({"case_director": _("Kies een casusregisseur van uw gemeente.")})
-    case = services.accept_transfer(
-        transfer, case_director=director, reason=payload.reason, by=user
-    )
-    return _case_out(selectors.get_case_for(user, case.uuid, record_read=False), response)
-
-
-@transfers_router.post("/{transfer_uuid}/decline", response=TransferOut)
-@decision
-def decline(request: HttpRequest, transfer_uuid: UUID, payload: ReasonIn) -> Any:
-    """Decline a transfer, with the reason; the case stays with the sender."""
-    user = me(request)
-    transfer = selectors.get_transfer_for(user, transfer_uuid, Action.MANAGE)
-    return _transfer_out(services.decline_transfer(transfer, reason=payload.reason, by=user))
-
-
-@transfers_router.post("/{transfer_uuid}/cancel", response=TransferOut)
-@decision
-def cancel(request: HttpRequest, transfer_uuid: UUID) -> Any:
-    """Withdraw a transfer request that is not yet decided."""
-    user = me(request)
-    transfer = selectors.get_transfer_for(user, transfer_uuid)
-    return _transfer_out(services.cancel_transfer(transfer, by=user))
+    return Status(201, transfer_out(transfer))

@@ -17,11 +17,11 @@ from samenspel.accounts import selectors
 from samenspel.accounts.models import User
 from samenspel.api.auth import ApiKey, MissingIfMatchError, VerifiedSession
 from samenspel.api.cases import router as cases_router
-from samenspel.api.cases import transfers_router
 from samenspel.api.frameworks import router as frameworks_router
 from samenspel.api.intake import router as intake_router
 from samenspel.api.intake import triage_router
 from samenspel.api.openapi import DocumentedAPI
+from samenspel.api.transfers import router as transfers_router
 from samenspel.audit.events import Event, Outcome, Purpose
 from samenspel.lib import problems
 from samenspel.lib.errors import DecisionConflict, StaleEdit
