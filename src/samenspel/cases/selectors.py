@@ -86,7 +86,8 @@ def name_stages(cases: list[Case]) -> None:
     from samenspel.frameworks.models import FrameworkVersion
 
     ids = {case.framework_version_id for case in cases}
-    frameworks = {v.pk: framework_of(v) for v in FrameworkVersion.objects.filter(pk__in=ids)}
+    versions = FrameworkVersion.objects.filter(pk__in=ids).defer("content")  # ~100 KB each
+    frameworks = {v.pk: framework_of(v) for v in versions}
     for case in cases:
         framework = frameworks.get(case.framework_version_id)
         stage = framework.stages.get(case.stage) if framework else None
