@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "samenspel.frameworks",
     "samenspel.cases",
     "samenspel.intake",
+    "samenspel.consultations",
     "samenspel.notifications",
     "samenspel.sharing",
     "samenspel.web",

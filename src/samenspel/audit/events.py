@@ -9,7 +9,8 @@ from django.utils.translation import gettext_lazy as _
 class Event(models.IntegerChoices):
     """What happened. Ranges: 1xx login, 2xx second factor, 3xx administration,
     4xx reads, 5xx exports and log maintenance, 6xx denials and errors, 7xx system,
-    8xx frameworks, 9xx signals and triage, 10xx cases, 11xx API tokens, 12xx notifications."""
+    8xx frameworks, 9xx signals and triage, 10xx cases, 11xx API tokens, 12xx notifications,
+    13xx case consultations and capacity requests."""
 
     LOGIN_SUCCEEDED = 101, _("Inloggen met wachtwoord gelukt")
     LOGIN_FAILED = 102, _("Inloggen mislukt")
@@ -113,6 +114,45 @@ class Event(models.IntegerChoices):
     NOTIFICATION_MAILED = 1206, _("Bericht gemaild")
     NOTIFICATION_DROPPED = 1207, _("Bericht niet gemaild: ontvanger niet bereikbaar")
     NOTIFICATION_MAIL_FAILED = 1208, _("Bericht niet gemaild: te vaak mislukt")
+
+    SERIES_CREATED = 1301, _("Casusoverleg ingesteld")
+    SERIES_CHANGED = 1302, _("Casusoverleg gewijzigd")
+    SERIES_PARTNER_ADDED = 1303, _("Partner aan casusoverleg toegevoegd")
+    SERIES_PARTNER_REMOVED = 1304, _("Partner uit casusoverleg verwijderd")
+    MEETING_PLANNED = 1305, _("Overleg gepland")
+    MEETING_CHANGED = 1306, _("Overleg gewijzigd")
+    AGENDA_PROPOSED = 1307, _("Agenda voorgesteld uit de casussen")
+    AGENDA_ITEM_ADDED = 1308, _("Casus op de agenda gezet")
+    AGENDA_ITEM_REMOVED = 1309, _("Casus van de agenda gehaald")
+    AGENDA_REORDERED = 1310, _("Volgorde van de agenda gewijzigd")
+    AGENDA_CONFIRMED = 1311, _("Agenda vastgesteld")
+    PARTNER_INVITED = 1312, _("Partner uitgenodigd voor een agendapunt")
+    CASE_NOMINATED = 1313, _("Casus ingebracht voor het casusoverleg")
+    MEETING_HELD = 1314, _("Overleg gehouden")
+    MINUTES_WRITTEN = 1315, _("Verslag van een agendapunt geschreven")
+    DECISION_RECORDED = 1316, _("Besluit of advies vastgelegd")
+    DECISION_REFUSED = 1317, _("Besluit geweigerd: niet het bevoegd gezag")
+    MINUTES_FOR_COMMENT = 1318, _("Verslag ter becommentariëring")
+    MINUTES_APPROVED = 1319, _("Verslag vastgesteld")
+    MINUTES_CORRECTED = 1320, _("Correctie op vastgesteld verslag gestart")
+    ACTION_CREATED = 1321, _("Actiepunt gemaakt")
+    ACTION_CLOSED = 1322, _("Actiepunt afgesloten")
+    ACTION_CHANGED = 1323, _("Actiepunt gewijzigd")
+    SERIES_VIEWED = 1330, _("Casusoverleg bekeken")
+    MEETING_VIEWED = 1331, _("Overleg bekeken")
+    AGENDA_ITEM_VIEWED = 1332, _("Agendapunt bekeken")
+    ACTION_LIST_VIEWED = 1333, _("Actiepunten bekeken")
+    MEETING_EXPORTED = 1334, _("Agenda of verslag als PDF gemaakt")
+    CAPACITY_REQUESTED = 1340, _("Capaciteit gevraagd")
+    CAPACITY_ACCEPTED = 1341, _("Capaciteitsverzoek toegezegd")
+    CAPACITY_OTHER_DATE = 1342, _("Andere datum voorgesteld op capaciteitsverzoek")
+    CAPACITY_DECLINED = 1343, _("Capaciteitsverzoek afgewezen")
+    CAPACITY_WITHDRAWN = 1344, _("Capaciteitsverzoek ingetrokken")
+    CAPACITY_ESCALATED = 1345, _("Capaciteitsverzoek opgeschaald: niet op tijd beantwoord")
+    CAPACITY_VIEWED = 1346, _("Capaciteitsverzoek bekeken")
+    CAPACITY_LIST_VIEWED = 1347, _("Capaciteitsverzoeken bekeken")
+    CAPACITY_STATISTICS_VIEWED = 1348, _("Cijfers over capaciteitsverzoeken bekeken")
+    CAPACITY_STATISTICS_EXPORTED = 1349, _("Cijfers over capaciteitsverzoeken geëxporteerd")
 
 
 class Outcome(models.TextChoices):

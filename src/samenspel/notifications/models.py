@@ -27,6 +27,14 @@ class Topic(models.TextChoices):
     TRANSFER_CANCELLED = "transfer.cancelled", _("Een overdracht is ingetrokken")
     MEMBER_ADDED = "case.member_added", _("U bent toegevoegd aan een casusteam")
     REVIEW_DUE = "intervention.review_due", _("Een interventie moet binnenkort worden geëvalueerd")
+    ACTION_ASSIGNED = "action.assigned", _("U heeft een actiepunt uit een casusoverleg")
+    ACTION_DUE = "action.due", _("Een actiepunt moet binnenkort af zijn")
+    ACTION_OVERDUE = "action.overdue", _("Een actiepunt is over de termijn")
+    AGENDA_INVITED = "agenda.invited", _("Uw organisatie is uitgenodigd voor een casusoverleg")
+    MINUTES_FOR_COMMENT = "minutes.for_comment", _("Een verslag ligt ter becommentariëring")
+    CAPACITY_REQUESTED = "capacity.requested", _("Er is capaciteit gevraagd aan uw organisatie")
+    CAPACITY_ANSWERED = "capacity.answered", _("Uw capaciteitsverzoek is beantwoord")
+    CAPACITY_ESCALATED = "capacity.escalated", _("Een capaciteitsverzoek is niet op tijd beantwoord")
 
 
 # Acute events also go by mail unless the user turns that off; the rest only when turned on.

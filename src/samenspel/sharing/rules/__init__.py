@@ -8,7 +8,15 @@ from __future__ import annotations
 
 import importlib
 
-MODULES = ("accounts", "audit", "frameworks", "intake", "cases", "notifications")
+MODULES = (
+    "accounts",
+    "audit",
+    "frameworks",
+    "intake",
+    "cases",
+    "consultations",
+    "notifications",
+)
 
 
 def load() -> None:

@@ -1,0 +1,1 @@
+"""Case consultations (casusoverleg): series, meetings, agenda, minutes, actions, capacity."""
