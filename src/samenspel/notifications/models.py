@@ -34,7 +34,7 @@ class Topic(models.TextChoices):
     MINUTES_FOR_COMMENT = "minutes.for_comment", _("Een verslag ligt ter becommentariëring")
     CAPACITY_REQUESTED = "capacity.requested", _("Er is capaciteit gevraagd aan uw organisatie")
     CAPACITY_ANSWERED = "capacity.answered", _("Uw capaciteitsverzoek is beantwoord")
-    CAPACITY_ESCALATED = "capacity.escalated", _("Een capaciteitsverzoek is niet op tijd beantwoord")
+    CAPACITY_ESCALATED = "capacity.escalated", _("Capaciteitsverzoek niet op tijd beantwoord")
 
 
 # Acute events also go by mail unless the user turns that off; the rest only when turned on.
