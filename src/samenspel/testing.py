@@ -16,6 +16,7 @@ from samenspel.accounts.models import Organisation, OrganisationType, Role, User
 
 if TYPE_CHECKING:
     from samenspel.cases.models import Case
+    from samenspel.consultations.models import ActionItem, AgendaItem, Meeting, Series
     from samenspel.frameworks.models import FrameworkVersion
     from samenspel.intake.models import Signal
     from samenspel.intake.services import SignalInput
@@ -247,3 +248,147 @@ def make_case(
     for member in team:
         case_services.add_member(signal.case, user=member, by=director)
     return signal.case
+
+
+# --- Case consultations ----------------------------------------------------------------------
+
+
+def make_series(cast: Cast, *, name: str = "Casusoverleg PGA") -> Series:
+    """Set up a series of municipality A chaired by its case director, with police and OM."""
+    from samenspel.consultations import services as consultations
+
+    series = consultations.create_series(
+        owner=cast.municipality_a,
+        name=name,
+        chair=cast.case_manager,
+        secretary=cast.adviser,
+        by=cast.case_manager,
+    )
+    consultations.add_partner(
+        series,
+        organisation=cast.police,
+        kind="core",
+        flow="F-05",
+        legal_ground="Art. 18 lid 2 Wpg (machtigingsbesluit 10-07-2017).",
+        by=cast.case_manager,
+    )
+    consultations.add_partner(
+        series,
+        organisation=cast.om,
+        kind="core",
+        flow="F-08",
+        legal_ground="Wjsg; Wet PGA.",
+        by=cast.case_manager,
+    )
+    consultations.add_partner(
+        series,
+        organisation=cast.care,
+        kind="case",
+        flow="F-10",
+        legal_ground="Toestemming of conflict van plichten.",
+        by=cast.case_manager,
+    )
+    return series
+
+
+def make_meeting(series: Series, *, by: User, days_ahead: int = 7) -> Meeting:
+    """Plan a meeting of `series` some days ahead, in the town hall."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from samenspel.consultations import services as consultations
+
+    return consultations.plan_meeting(
+        series,
+        starts_at=timezone.now() + dt.timedelta(days=days_ahead),
+        place="Stadhuis, zaal 3",
+        by=by,
+    )
+
+
+def make_minuted_meeting(cast: Cast, *, invite: Organisation | None = None) -> Meeting:
+    """Hold a meeting of a new series on one case (partner `invite` asked for it, the OM by
+    default), with its draft minutes: a note, an advice on I-07 and an action."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from samenspel.consultations import services as consultations
+    from samenspel.consultations.models import Meeting
+
+    series = make_series(cast, name=f"Casusoverleg {next(_counter)}")
+    meeting = make_meeting(series, by=cast.case_manager, days_ahead=1)
+    item = consultations.add_item(meeting, case=make_case(cast), by=cast.case_manager)
+    consultations.invite(
+        item,
+        organisation=invite or cast.om,
+        reason="Strafrechtelijke informatie nodig.",
+        by=cast.case_manager,
+    )
+    # The services plan only in the future; a held meeting lies in the past.
+    Meeting.objects.filter(pk=meeting.pk).update(starts_at=timezone.now() - dt.timedelta(hours=2))
+    meeting.refresh_from_db()
+    consultations.mark_held(meeting, by=cast.case_manager)
+    item.refresh_from_db()
+    consultations.write_note(
+        item,
+        attendance=[cast.municipality_a, invite or cast.om],
+        summary="Besproken: zorgen over nieuwe contacten.",
+        by=cast.case_manager,
+    )
+    consultations.record_decision(
+        item, kind="advice", measure="I-07", text="Adviseert een gesprek.", by=cast.case_manager
+    )
+    consultations.add_action(
+        item,
+        description="Casusregisseur plant het gesprek.",
+        owner=cast.case_manager,
+        deadline=timezone.localdate() + dt.timedelta(days=14),
+        by=cast.case_manager,
+    )
+    return meeting
+
+
+@dataclass
+class Consultation:
+    """A planned meeting with two cases on its agenda: `item` with the OM invited and an action
+    for the prosecutor, `hidden` not for the OM."""
+
+    series: Series
+    meeting: Meeting
+    item: AgendaItem
+    hidden: AgendaItem
+    action: ActionItem
+
+
+def make_consultation(cast: Cast) -> Consultation:
+    """Plan a meeting of a new series of municipality A with two cases, the OM invited for one."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from samenspel.consultations import services as consultations
+
+    series = make_series(cast, name=f"Casusoverleg {next(_counter)}")
+    meeting = make_meeting(series, by=cast.case_manager)
+    item = consultations.add_item(
+        meeting, case=make_case(cast, family_name="Gedeeld"), by=cast.case_manager
+    )
+    hidden = consultations.add_item(
+        meeting, case=make_case(cast, family_name="Geheim"), by=cast.case_manager
+    )
+    consultations.invite(
+        item,
+        organisation=cast.om,
+        reason="Strafrechtelijke informatie nodig.",
+        by=cast.case_manager,
+    )
+    action = consultations.add_action(
+        item,
+        description="Officier levert de stand van de strafzaak aan.",
+        owner=cast.prosecutor,
+        deadline=timezone.localdate() + dt.timedelta(days=14),
+        by=cast.case_manager,
+    )
+    return Consultation(series=series, meeting=meeting, item=item, hidden=hidden, action=action)

@@ -16,7 +16,12 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from samenspel.audit.models import AuditEvent
 from samenspel.frameworks import services as framework_services
 from samenspel.frameworks.models import FrameworkVersion
-from samenspel.testing import Cast, force_verified_login
+from samenspel.testing import (
+    Cast,
+    force_verified_login,
+    make_consultation,
+    make_minuted_meeting,
+)
 from samenspel.web.batching import MARK
 
 # name -> (persona attribute, kwargs builder). A None persona means: not a page a user reads
@@ -128,6 +133,109 @@ ROUTES: dict[str, tuple[str | None, Callable[[Cast], dict[str, Any]]]] = {
     "intake:pick_up": (None, lambda c: {}),
     "intake:attachment": (None, lambda c: {}),
     "intake:seat_remove": (None, lambda c: {}),
+    # Capacity requests: the list, the form and the statistics here; the pages of one request
+    # are covered (reader audit, outsider 404) by tests/consultations/test_capacity_pages.py.
+    # Consultation pages: the lists here; every route that needs a series, meeting, item or
+    # action is covered (reader audit, outsider 404) by tests/consultations/test_pages.py.
+    "consultations:series_list": ("case_manager", lambda c: {}),
+    "consultations:actions": ("police_officer", lambda c: {}),
+    **dict.fromkeys(
+        [
+            f"consultations:{name}"
+            for name in (
+                "series_create",
+                "series_detail",
+                "partner_add",
+                "meeting_create",
+                "meeting",
+                "agenda_propose",
+                "agenda_confirm",
+                "item_add",
+                "meeting_held",
+                "minutes_comment",
+                "minutes_approve",
+                "minutes_correct",
+                "item",
+                "item_move",
+                "item_remove",
+                "item_invite",
+                "item_note",
+                "item_decision",
+                "item_action",
+                "action_close",
+                "nominate",
+            )
+        ],
+        (None, lambda c: {}),
+    ),
+    "consultations:capacity_list": ("case_manager", lambda c: {}),
+    "consultations:capacity_create": ("case_manager", lambda c: {}),
+    "consultations:capacity_statistics": ("case_manager", lambda c: {}),
+    "consultations:capacity_statistics_csv": ("case_manager", lambda c: {}),
+    "consultations:capacity_detail": (None, lambda c: {}),
+    "consultations:capacity_accept": (None, lambda c: {}),
+    "consultations:capacity_other_date": (None, lambda c: {}),
+    "consultations:capacity_decline": (None, lambda c: {}),
+    "consultations:capacity_withdraw": (None, lambda c: {}),
+    # Agenda and minutes as PDF, read by a partner invited for the one item (the OM); the
+    # partner view and the outsider's 404 are covered by tests/consultations/test_pdf.py.
+    "consultations:meeting_agenda_pdf": (
+        "prosecutor",
+        lambda c: {"meeting_uuid": make_minuted_meeting(c).uuid},
+    ),
+    "consultations:meeting_minutes_pdf": (
+        "prosecutor",
+        lambda c: {"meeting_uuid": make_minuted_meeting(c).uuid},
+    ),
+    "api:list_capacity_requests": ("case_manager", lambda c: {}),
+    "api:capacity_statistics": ("case_manager", lambda c: {}),
+    # API routes about one capacity request: tests/api/test_capacity_api.py covers each.
+    "api:request_capacity": (None, lambda c: {}),
+    "api:get_capacity_request": (None, lambda c: {}),
+    "api:accept_capacity_request": (None, lambda c: {}),
+    "api:propose_capacity_date": (None, lambda c: {}),
+    "api:decline_capacity_request": (None, lambda c: {}),
+    "api:withdraw_capacity_request": (None, lambda c: {}),
+    # Consultations in the API, read by a partner invited for one item (the OM).
+    "api:get_series": ("prosecutor", lambda c: {"series_uuid": make_consultation(c).series.uuid}),
+    "api:list_meetings": (
+        "prosecutor",
+        lambda c: {"series_uuid": make_consultation(c).series.uuid},
+    ),
+    "api:get_meeting": (
+        "prosecutor",
+        lambda c: {"meeting_uuid": make_consultation(c).meeting.uuid},
+    ),
+    "api:get_agenda_item": ("prosecutor", lambda c: {"item_uuid": make_consultation(c).item.uuid}),
+    "api:list_action_items": ("prosecutor", lambda c: {}),
+    # The list of series holds names only, no person data, and is not audited; it and every
+    # change are covered (outsider 404, audit of the change) by tests/api/test_consultations_api.py.
+    **dict.fromkeys(
+        [
+            f"api:{name}"
+            for name in (
+                "list_series",
+                "create_series",
+                "add_series_partner",
+                "plan_meeting",
+                "propose_agenda",
+                "add_agenda_item",
+                "remove_agenda_item",
+                "move_agenda_item",
+                "confirm_agenda",
+                "mark_meeting_held",
+                "open_minutes_for_comment",
+                "approve_minutes",
+                "start_minutes_correction",
+                "invite_partner",
+                "write_item_note",
+                "record_item_decision",
+                "add_action_item",
+                "close_action_item",
+            )
+        ],
+        (None, lambda c: {}),
+    ),
     # Notification pages: the list and the settings here; opening and marking read need a
     # notification and are covered (audit, outsider 404) by tests/notifications/test_pages.py.
     "notifications:list": ("case_manager", lambda c: {}),

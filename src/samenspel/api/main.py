@@ -16,7 +16,9 @@ from samenspel import audit
 from samenspel.accounts import selectors
 from samenspel.accounts.models import User
 from samenspel.api.auth import ApiKey, MissingIfMatchError, VerifiedSession
+from samenspel.api.capacity import router as capacity_router
 from samenspel.api.cases import router as cases_router
+from samenspel.api.consultations import router as consultations_router
 from samenspel.api.frameworks import router as frameworks_router
 from samenspel.api.intake import router as intake_router
 from samenspel.api.intake import triage_router
@@ -51,6 +53,8 @@ api.add_router("/signals", intake_router)
 api.add_router("/triage", triage_router)
 api.add_router("/cases", cases_router)
 api.add_router("/transfers", transfers_router)
+api.add_router("/consultations", consultations_router)
+api.add_router("/capacity-requests", capacity_router)
 
 
 @api.exception_handler(Denied)

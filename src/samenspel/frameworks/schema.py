@@ -141,6 +141,11 @@ KNOWN_TAGS = ("GK", UNCERTAIN_TAG)
 
 SOURCE_TAGS = FieldSpec("src", Kind.SOURCE_TAGS)
 TERM = (number("value"), choice("unit", TERM_UNITS))
+# How long a national partner has to answer a capacity request before it escalates along a
+# route (consultations: capacity requests), per urgency of the request.
+CAPACITY_PARTNER_TYPES = ("nctv", "om", "police")
+ANSWER_UNITS = ("hours", "days")
+ANSWER_DEADLINE = (number("value"), choice("unit", ANSWER_UNITS))
 
 FRAMEWORK_FIELDS = (
     text("id"),
@@ -320,6 +325,21 @@ SECTIONS: tuple[Section, ...] = (
             text("contact"),
             optional_text("when"),
             refs("actors", "actors"),
+            # Capacity requests to these partner types that stay unanswered escalate here.
+            FieldSpec(
+                "answers_for",
+                Kind.CHOICES,
+                required=False,
+                choices=CAPACITY_PARTNER_TYPES,
+                non_empty=True,
+            ),
+            block(
+                "answer_within",
+                block("acute", *ANSWER_DEADLINE),
+                block("non_acute", *ANSWER_DEADLINE),
+                SOURCE_TAGS,
+                required=False,
+            ),
             SOURCE_TAGS,
         ),
         "route",
@@ -611,6 +631,7 @@ class _Validator:
                     ("measures", i, "phases"),
                     "name the phases or stages where this measure applies",
                 )
+        self.answer_deadlines(data.get("routes"))
         # RACI cells: a known value, and each (stage, actor) once.
         seen_cells: dict[tuple[str, str], int] = {}
         for i, cell in enumerate(data.get("raci") or []):
@@ -645,6 +666,41 @@ class _Validator:
                     self.problem(("framework", "valid_until"), "lies on or before valid_from")
             except ValueError:
                 pass
+
+    def answer_deadlines(self, routes: Any) -> None:
+        """Check that answer deadlines come with their partners, and each partner has one route."""
+        if not isinstance(routes, list):
+            return
+        seen: dict[str, int] = {}
+        for i, row in enumerate(routes):
+            if not isinstance(row, dict):
+                continue
+            partners, within = row.get("answers_for"), row.get("answer_within")
+            if bool(partners) != bool(within):
+                missing = "answer_within" if partners else "answers_for"
+                self.problem(
+                    ("routes", i, missing),
+                    "answers_for and answer_within go together: name the partner types and "
+                    "how long they have to answer",
+                )
+            if isinstance(within, dict):
+                for urgency in URGENCIES:
+                    deadline = within.get(urgency)
+                    if isinstance(deadline, dict) and deadline.get("value") == 0:
+                        self.problem(
+                            ("routes", i, "answer_within", urgency, "value"),
+                            "should be more than 0",
+                        )
+            for partner in partners if isinstance(partners, list) else []:
+                if not isinstance(partner, str):
+                    continue
+                if partner in seen:
+                    self.problem(
+                        ("routes", i, "answers_for"),
+                        f"{partner!r} escalates along {routes[seen[partner]].get('id')!s} "
+                        "already: name each partner type on one route",
+                    )
+                seen.setdefault(partner, i)
 
     def stage_flags(self, stages: Any) -> None:
         """Check that each stage flag marks exactly one stage, and no stage opens and closes."""

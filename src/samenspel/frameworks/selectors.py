@@ -92,6 +92,26 @@ def current_version(
     )
 
 
+def framework_in_force(
+    framework: str = DEFAULT_FRAMEWORK, on: dt.date | None = None
+) -> Framework | None:
+    """Return the published framework in force on `on`, for work outside a request (the worker).
+
+    Framework content is shared reference data that every user may read: no user's view is
+    needed here, and reading it is not audited.
+    """
+    day = on or timezone.localdate()
+    version = (
+        FrameworkVersion.objects.filter(
+            framework=framework, status=VersionStatus.PUBLISHED, valid_from__lte=day
+        )
+        .exclude(valid_until__lte=day)
+        .order_by("-valid_from", "-published_at")
+        .first()
+    )
+    return framework_of(version) if version is not None else None
+
+
 def rows_of(user: Any, version: FrameworkVersion, section: str) -> QuerySet[FrameworkRow]:
     """Return the rows of one section of a version, in file order."""
     return visible(user, FrameworkRow.objects.all()).filter(version=version, section=section)

@@ -19,6 +19,7 @@ from samenspel.frameworks.schema import SECTIONS, STAGE_FLAGS, UNCERTAIN_TAG
 
 __all__ = [
     "Actor",
+    "AnswerDeadline",
     "Catalogue",
     "DecisionRole",
     "Flow",
@@ -305,8 +306,30 @@ class Flow:
 
 
 @dataclass(frozen=True)
+class AnswerDeadline:
+    """How long a national partner has to answer a capacity request of one urgency."""
+
+    value: int
+    unit: str  # hours or days
+    uncertain: bool  # marked GK?: an administrator should check it
+
+    @property
+    def delta(self) -> dt.timedelta:
+        """Return the deadline as a duration (calendar time, not office hours)."""
+        return (
+            dt.timedelta(hours=self.value)
+            if self.unit == "hours"
+            else dt.timedelta(days=self.value)
+        )
+
+
+@dataclass(frozen=True)
 class Route:
-    """Where to go in a situation, acute or not ("Waar kan ik terecht?")."""
+    """Where to go in a situation, acute or not ("Waar kan ik terecht?").
+
+    A route may also be where unanswered capacity requests to some national partner types
+    escalate (`answers_for`), with how long each urgency has to be answered (`answer_within`).
+    """
 
     id: str
     situation: str
@@ -316,10 +339,16 @@ class Route:
     when: str
     actors: tuple[str, ...]
     sources: tuple[str, ...]
+    answers_for: tuple[str, ...] = ()
+    answer_within: tuple[tuple[str, AnswerDeadline], ...] = ()
 
     @property
     def is_acute(self) -> bool:
         return self.urgency == "acute"
+
+    def deadline(self, urgency: str) -> AnswerDeadline | None:
+        """Return how long a capacity request of `urgency` may wait for an answer, if set."""
+        return dict(self.answer_within).get(urgency)
 
     @property
     def uncertain(self) -> bool:
@@ -374,6 +403,20 @@ class Catalogue[T: _HasId]:
     @property
     def ids(self) -> tuple[str, ...]:
         return tuple(self._by_id)
+
+
+def _answer_within(value: Any) -> tuple[tuple[str, AnswerDeadline], ...]:
+    if not value:
+        return ()
+    uncertain = UNCERTAIN_TAG in (value.get("src") or [])
+    return tuple(
+        (
+            urgency,
+            AnswerDeadline(int(value[urgency]["value"]), str(value[urgency]["unit"]), uncertain),
+        )
+        for urgency in ("acute", "non_acute")
+        if value.get(urgency)
+    )
 
 
 def _term(value: Any) -> Term | None:
@@ -564,6 +607,8 @@ class Framework:
                     when=r.get("when") or "",
                     actors=_ids(r.get("actors")),
                     sources=_sources(r),
+                    answers_for=_ids(r.get("answers_for")),
+                    answer_within=_answer_within(r.get("answer_within")),
                 )
                 for r in document.get("routes") or []
             ),
@@ -635,6 +680,10 @@ class Framework:
         """Return the actors who decide about a measure (its decision role)."""
         measure = self.measures[measure_id]
         return tuple(self.actors[a] for a in measure.deciders if a in self.actors)
+
+    def capacity_route(self, organisation_type: str) -> Route | None:
+        """Return the route along which unanswered capacity requests to a partner type escalate."""
+        return next((r for r in self.routes if organisation_type in r.answers_for), None)
 
     def label_of(self, row_id: str) -> str:
         """Return "id name" for a stage, phase, track or measure; the bare id when unknown."""

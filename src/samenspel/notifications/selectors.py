@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from samenspel import audit
 from samenspel.audit.events import Event, Purpose
 from samenspel.cases.models import Case, Intervention, Transfer
+from samenspel.consultations.models import ActionItem, CapacityRequest, Meeting
 from samenspel.intake.models import Signal
 from samenspel.notifications.models import MAIL_BY_DEFAULT, MailChoice, Notification, Topic
 from samenspel.sharing.policy import Action, get_visible_or_404, visible
@@ -179,11 +180,49 @@ def _interventions(user: Any, uuids: set[uuid.UUID]) -> dict[uuid.UUID, Target]:
     }
 
 
+def _capacity_requests(user: Any, uuids: set[uuid.UUID]) -> dict[uuid.UUID, Target]:
+    requests = visible(user, CapacityRequest.objects.filter(uuid__in=uuids), Action.VIEW)
+    return {
+        r.uuid: Target(
+            _("Capaciteitsverzoek aan %(partner)s") % {"partner": r.addressed.name},
+            reverse("consultations:capacity_detail", kwargs={"request_uuid": r.uuid}),
+        )
+        for r in requests.select_related("addressed").only("uuid", "addressed__name")
+    }
+
+
+def _meetings(user: Any, uuids: set[uuid.UUID]) -> dict[uuid.UUID, Target]:
+    meetings = visible(user, Meeting.objects.filter(uuid__in=uuids), Action.VIEW)
+    return {
+        m.uuid: Target(
+            _("%(series)s van %(day)s")
+            % {"series": m.series.name, "day": m.starts_at.strftime("%d-%m-%Y")},
+            reverse("consultations:meeting", kwargs={"meeting_uuid": m.uuid}),
+        )
+        for m in meetings.select_related("series").only("uuid", "starts_at", "series__name")
+    }
+
+
+def _actions(user: Any, uuids: set[uuid.UUID]) -> dict[uuid.UUID, Target]:
+    actions = visible(user, ActionItem.objects.filter(uuid__in=uuids), Action.VIEW)
+    return {
+        a.uuid: Target(
+            _("Actiepunt voor casus %(reference)s, uiterlijk %(day)s")
+            % {"reference": a.case.reference, "day": a.deadline.strftime("%d-%m-%Y")},
+            reverse("consultations:actions"),
+        )
+        for a in actions.select_related("case").only("uuid", "deadline", "case__reference")
+    }
+
+
 _RESOLVERS: dict[str, Callable[[Any, set[uuid.UUID]], dict[uuid.UUID, Target]]] = {
     "intake.signal": _signals,
     "cases.case": _cases,
     "cases.transfer": _transfers,
     "cases.intervention": _interventions,
+    "consultations.capacityrequest": _capacity_requests,
+    "consultations.meeting": _meetings,
+    "consultations.actionitem": _actions,
 }
 
 

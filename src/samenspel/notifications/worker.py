@@ -7,7 +7,9 @@ import threading
 import time
 
 from django.db import close_old_connections, connection
+from django.utils import timezone
 
+from samenspel.consultations import services as consultations
 from samenspel.notifications import services
 
 logger = logging.getLogger(__name__)
@@ -29,6 +31,11 @@ class Worker:
         if not connection.in_atomic_block:  # never inside a caller's transaction (tests)
             close_old_connections()  # as Django does per request: drop broken or expired ones
         reminders = time.monotonic() - self._last_reminders >= REMINDER_INTERVAL_SECONDS
+        if reminders:
+            # Action items of case consultations: before, at and after their deadline.
+            consultations.create_action_reminders(today=timezone.localdate())
+            # Capacity requests unanswered past the framework's deadline escalate.
+            consultations.escalate_capacity_requests(now=timezone.now())
         result = services.run_pass(reminders=reminders)
         if reminders:
             self._last_reminders = time.monotonic()

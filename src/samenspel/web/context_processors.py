@@ -25,6 +25,8 @@ def shell(request: HttpRequest) -> dict[str, Any]:
     if intake_services.municipalities_triaged_by(user):
         items.append((reverse("intake:queue"), _("Weeglijst")))
     items.append((reverse("cases:list"), _("Casussen")))
+    if allowed(user, "consultation.take_part"):
+        items.append((reverse("consultations:series_list"), _("Overleg")))
     items.append((reverse("frameworks:overview"), _("Kader")))
     items.append((reverse("web:organisation_list"), _("Organisaties")))
     items.append((reverse("web:user_list"), _("Gebruikers")))

@@ -176,7 +176,15 @@ def _capacity(user: User, action: Action) -> Q:
         asking = Q(requester_id=user.organisation_id) | Q(municipality_id=user.organisation_id)
     if action is Action.EDIT:
         return asking  # withdraw
-    return desk | asking
+    # The person the desk named to come or deliver needs to read what was asked.
+    named = Q(assignee_id=user.pk)
+    if action is Action.NAME and _capacity_statistics(user, None, None):
+        # NAME is what the statistics count: partner, municipality, kind, urgency, status and
+        # times of every request. A request holds no person data, and the statistics never
+        # read the question or the answer, so the figures may cover all requests (the VNG
+        # asks how national partners answer priority and other municipalities alike).
+        return Q()
+    return desk | asking | named
 
 
 # --- Parts of an agenda item ---------------------------------------------------------------
@@ -263,4 +271,10 @@ def _withdraw_capacity(user: User, on: Any, within: Any) -> bool:
 @verb("capacity.statistics")
 def _capacity_statistics(user: User, on: Any, within: Any) -> bool:
     # Counts and times only, no person data: for everybody who works in the approach.
+    return has_any(user, (*PARTICIPANT_ROLES, Role.NATIONAL_ADMIN))
+
+
+@verb("consultation.take_part")
+def _take_part(user: User, on: Any, within: Any) -> bool:
+    # Who gets the consultation pages in the menu: whoever works in the approach.
     return has_any(user, (*PARTICIPANT_ROLES, Role.NATIONAL_ADMIN))

@@ -1,0 +1,1 @@
+"""Pages of case consultations (casusoverleg) and capacity requests."""
