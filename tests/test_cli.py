@@ -186,6 +186,63 @@ def test_demo_shows_signals_cases_plans_and_a_transfer_once() -> None:
     call_command("audit", "verify")
 
 
+@pytest.mark.django_db
+def test_demo_has_a_consultation_with_a_held_and_a_planned_meeting_once() -> None:
+    from django.utils import timezone
+
+    from samenspel.accounts.models import User
+    from samenspel.consultations import selectors
+    from samenspel.consultations.models import (
+        ActionItem,
+        ActionStatus,
+        Decision,
+        Invitation,
+        Meeting,
+        MeetingStatus,
+        Minutes,
+        MinutesStatus,
+        Series,
+    )
+    from samenspel.demo import data
+
+    data.load()
+    counts = (Series.objects.count(), Meeting.objects.count(), ActionItem.objects.count())
+    data.load()
+    assert (Series.objects.count(), Meeting.objects.count(), ActionItem.objects.count()) == counts
+
+    series = Series.objects.get(owner__name="Gemeente Havenstad")
+    assert series.chair.username == "regisseur"
+    assert series.secretary is not None and series.secretary.username == "adviseur"
+    partners = {p.organisation.name: p for p in selectors.partners_of(series)}
+    assert partners["Politie-eenheid Rijnmond"].flow == "F-05"
+    assert partners["Arrondissementsparket Rijnmond"].flow == "F-08"
+    assert partners["GGZ Havenstad"].kind == "case"
+
+    held = Meeting.objects.get(series=series, status=MeetingStatus.APPROVED)
+    assert held.starts_at < timezone.now()
+    minutes = Minutes.objects.get(meeting=held)
+    assert minutes.status == MinutesStatus.APPROVED
+    assert minutes.notes.exists()
+    kinds = set(Decision.objects.filter(minutes=minutes).values_list("kind", "measure"))
+    assert kinds == {("advice", "I-07"), ("decision", "I-07")}
+    overdue = ActionItem.objects.get(
+        series=series, status=ActionStatus.OPEN, deadline__lt=timezone.localdate()
+    )
+    assert overdue.owner.username == "politie"
+    assert ActionItem.objects.filter(
+        series=series, status=ActionStatus.OPEN, deadline__gte=timezone.localdate()
+    ).exists()
+
+    planned = Meeting.objects.get(series=series, status=MeetingStatus.PLANNED)
+    assert planned.starts_at > timezone.now()
+    police = User.objects.get(username="politie")
+    rows = selectors.agenda_of(police, planned, record_read=False)
+    assert len(rows) >= 2
+    invited = Invitation.objects.filter(item__meeting=planned, organisation=police.organisation)
+    assert invited.count() == 1  # invited for one item; a case on its team shows as well
+    assert not all(r.shown for r in rows)  # and at least one item is "niet voor u"
+
+
 # --- A wrong configuration is one line and exit code 2, never a traceback --------------------
 
 

@@ -441,3 +441,64 @@ def test_anonymous_calls_answer_401(db: None, client: Client, method: str) -> No
     answer = getattr(client, method)(f"{API}/series")
     assert answer.status_code == 401
     assert answer["Content-Type"] == PROBLEM
+
+
+def test_every_api_schema_has_a_name_of_its_own() -> None:
+    """The OpenAPI document names its schemas by class: two alike would overwrite each other."""
+    import importlib
+    import inspect
+    import pkgutil
+
+    from pydantic import BaseModel
+
+    import samenspel.api
+
+    owners: dict[str, list[str]] = {}
+    for info in pkgutil.iter_modules(samenspel.api.__path__):
+        module = importlib.import_module(f"samenspel.api.{info.name}")
+        for name, obj in vars(module).items():
+            if (
+                inspect.isclass(obj)
+                and issubclass(obj, BaseModel)
+                and obj.__module__ == module.__name__
+            ):
+                owners.setdefault(name, []).append(module.__name__)
+    assert "ItemDecisionIn" in owners
+    assert {name: where for name, where in owners.items() if len(where) > 1} == {}
+
+
+def test_meeting_and_action_list_take_as_many_queries_for_two_items_as_for_four(
+    cast: Cast,
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from samenspel.consultations import services
+
+    consultation = make_consultation(cast)
+    director = _client(cast.case_manager)
+    urls = (f"{API}/meetings/{consultation.meeting.uuid}", f"{API}/actions?scope=organisation")
+
+    def counts() -> list[int]:
+        found = []
+        for url in urls:
+            with CaptureQueriesContext(connection) as queries:
+                assert director.get(url).status_code == 200
+            found.append(len(queries))
+        return found
+
+    before = counts()
+    for name in ("Derde", "Vierde"):
+        item = services.add_item(
+            consultation.meeting, case=make_case(cast, family_name=name), by=cast.case_manager
+        )
+        services.invite(item, organisation=cast.om, reason="Nodig.", by=cast.case_manager)
+        services.add_action(
+            item,
+            description="Bellen.",
+            owner=cast.case_manager,
+            deadline=timezone.localdate() + dt.timedelta(days=3),
+            by=cast.case_manager,
+        )
+    assert len(director.get(urls[0]).json()["agenda"]) == 4
+    assert counts() == before

@@ -179,11 +179,18 @@ def test_care_information_is_left_out_for_a_partner_without_consent(cast: Cast) 
     item = services.add_item(meeting, case=case, by=cast.case_manager)
     services.invite(item, organisation=cast.police, reason="Handhaving.", by=cast.case_manager)
     case_services.add_intervention(
-        case, measure="I-08", domain="care", owner=cast.care, consent="not_asked",
+        case,
+        measure="I-08",
+        domain="care",
+        owner=cast.care,
+        consent="not_asked",
         by=cast.case_manager,
     )
     case_services.add_intervention(
-        case, measure="I-07", domain="repression", owner=cast.municipality_a,
+        case,
+        measure="I-07",
+        domain="repression",
+        owner=cast.municipality_a,
         by=cast.case_manager,
     )
     seen = selectors.item_view(cast.police_officer, item)
@@ -274,7 +281,9 @@ def test_ministers_measure_cannot_be_decided_here(cast: Cast) -> None:
 def test_action_item_needs_owner_and_deadline_and_reaches_the_owner(cast: Cast) -> None:
     item = _meeting_with_item(cast)
     with pytest.raises(ValidationError) as caught:
-        services.add_action(item, description="Bellen", owner=None, deadline=None, by=cast.case_manager)
+        services.add_action(
+            item, description="Bellen", owner=None, deadline=None, by=cast.case_manager
+        )
     assert set(caught.value.error_dict) == {"owner", "deadline"}
     with pytest.raises(ValidationError) as caught:
         services.add_action(
@@ -370,9 +379,7 @@ def test_overdue_actions_are_listed_per_owner_and_come_back_on_the_agenda(cast: 
 
 def test_minutes_are_approved_by_the_chair_after_comments_and_then_frozen(cast: Cast) -> None:
     item = _meeting_with_item(cast)
-    services.write_note(
-        item, attendance=[cast.police], summary="Besproken.", by=cast.case_manager
-    )
+    services.write_note(item, attendance=[cast.police], summary="Besproken.", by=cast.case_manager)
     minutes = services.current_minutes(item.meeting)
     assert minutes is not None
     with pytest.raises(ValidationError):

@@ -203,7 +203,7 @@ def test_owner_closes_an_action_from_the_action_list(cast: Cast) -> None:
 
 
 def test_minutes_are_sent_for_comment_approved_and_corrected_from_the_page(cast: Cast) -> None:
-    meeting, first, _second = _world(cast)
+    meeting, _first, _second = _world(cast)
     _hold(meeting, cast)
     client = _client(cast.case_manager)
     kwargs = {"meeting_uuid": meeting.uuid}

@@ -156,6 +156,7 @@ ROUTES: dict[str, tuple[str | None, Callable[[Cast], dict[str, Any]]]] = {
                 "minutes_approve",
                 "minutes_correct",
                 "item",
+                "item_edit",
                 "item_move",
                 "item_remove",
                 "item_invite",

@@ -22,6 +22,7 @@ from ninja import Field, Router, Schema, Status
 from samenspel.accounts import selectors as accounts_selectors
 from samenspel.accounts.models import Organisation, User
 from samenspel.api.auth import idempotency_key, me
+from samenspel.api.cases import Ref
 from samenspel.api.openapi import decision
 from samenspel.api.schemas import In
 from samenspel.consultations import selectors, services
@@ -42,11 +43,6 @@ router = Router(tags=["consultations"])
 
 
 # --- Schemas ------------------------------------------------------------------------------------
-
-
-class Ref(Schema):
-    uuid: UUID
-    name: str
 
 
 class SeriesOut(Schema):
@@ -202,7 +198,7 @@ class ItemIn(In):
     note: str = ""
 
 
-class MoveIn(In):
+class AgendaMoveIn(In):
     direction: Literal["up", "down"]
 
 
@@ -239,7 +235,7 @@ class NoteIn(In):
     summary: str = ""
 
 
-class DecisionIn(In):
+class ItemDecisionIn(In):
     kind: Literal["advice", "agreement", "decision"]
     text: str = ""
     measure: Annotated[str, Field(max_length=16)] = ""
@@ -252,7 +248,7 @@ class ActionIn(In):
     deadline: dt.date | None = None
 
 
-class CloseIn(In):
+class ActionCloseIn(In):
     done: bool = True
     result: str = ""
 
@@ -295,10 +291,10 @@ def _partner_out(partner: SeriesPartner) -> PartnerOut:
     )
 
 
-def _meeting_out(meeting: Meeting) -> dict[str, Any]:
+def _meeting_out(meeting: Meeting, series: Series | None = None) -> dict[str, Any]:
     return {
         "uuid": meeting.uuid,
-        "series": meeting.series.uuid,
+        "series": (series or meeting.series).uuid,
         "starts_at": meeting.starts_at,
         "place": meeting.place,
         "video_link": meeting.video_link,
@@ -529,7 +525,7 @@ def list_meetings(request: HttpRequest, series_uuid: UUID) -> Any:
     series = selectors.get_series_for(user, series_uuid)
     meetings = selectors.meetings_of(user, series)
     selectors.record_series_read(user, series)
-    return [MeetingOut(**_meeting_out(m)) for m in meetings]
+    return [MeetingOut(**_meeting_out(m, series)) for m in meetings]
 
 
 @router.post("/series/{series_uuid}/meetings", response={201: MeetingOut})
@@ -607,7 +603,7 @@ def remove_agenda_item(request: HttpRequest, meeting_uuid: UUID, item_uuid: UUID
 
 @router.post("/meetings/{meeting_uuid}/agenda/items/{item_uuid}/move", response={204: None})
 def move_agenda_item(
-    request: HttpRequest, meeting_uuid: UUID, item_uuid: UUID, payload: MoveIn
+    request: HttpRequest, meeting_uuid: UUID, item_uuid: UUID, payload: AgendaMoveIn
 ) -> Any:
     """Move an item one place up or down the agenda."""
     user = me(request)
@@ -724,7 +720,7 @@ def write_item_note(request: HttpRequest, item_uuid: UUID, payload: NoteIn) -> A
 
 
 @router.post("/items/{item_uuid}/decisions", response={201: DecisionOut})
-def record_item_decision(request: HttpRequest, item_uuid: UUID, payload: DecisionIn) -> Any:
+def record_item_decision(request: HttpRequest, item_uuid: UUID, payload: ItemDecisionIn) -> Any:
     """Record an advice, an agreement or a decision in the open minutes. A decision names the
     organisation that decides (`decided_by`); on a measure it must be the competent authority
     in the framework, else 422: the casusoverleg itself advises (Wet PGA)."""
@@ -784,7 +780,7 @@ def list_action_items(
 
 @router.post("/actions/{action_uuid}/close", response=ActionOut)
 @decision
-def close_action_item(request: HttpRequest, action_uuid: UUID, payload: CloseIn) -> Any:
+def close_action_item(request: HttpRequest, action_uuid: UUID, payload: ActionCloseIn) -> Any:
     """Mark an action done (`done: true`) or no longer needed (`done: false`, with `result`
     saying why). Closing a closed action answers 409."""
     user = me(request)

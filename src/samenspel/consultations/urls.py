@@ -46,6 +46,7 @@ urlpatterns += [
         name="minutes_correct",
     ),
     path("agendapunt/<uuid:item_uuid>/", views.item, name="item"),
+    path("agendapunt/<uuid:item_uuid>/bewerken/", views.item_edit, name="item_edit"),
     path("agendapunt/<uuid:item_uuid>/verplaatsen/", views.item_move, name="item_move"),
     path("agendapunt/<uuid:item_uuid>/verwijderen/", views.item_remove, name="item_remove"),
     path("agendapunt/<uuid:item_uuid>/uitnodigen/", views.item_invite, name="item_invite"),

@@ -13,7 +13,9 @@ from django.utils import timezone
 
 from samenspel.accounts.models import Organisation, User
 from samenspel.cases import services as cases
-from samenspel.cases.models import Case, Consent, InterventionStatus
+from samenspel.cases.models import Case, CaseStatus, Consent, InterventionStatus
+from samenspel.consultations import services as meetings
+from samenspel.consultations.models import ActionItem, AgendaItem, Meeting, Series
 from samenspel.intake import services as intake
 from samenspel.intake.models import Signal, TriageOutcome
 
@@ -371,3 +373,90 @@ def _make_case(world: _World, spec: DemoCase) -> Case:
             by=director,
         )
     return case
+
+
+# --- Case consultations ---------------------------------------------------------------------
+
+SERIES_NAME = "Casusoverleg PGA Havenstad (demo)"
+
+
+def consultations_loaded() -> bool:
+    """Tell whether the demo consultation series exists already."""
+    return Series.objects.filter(name=SERIES_NAME).exists()
+
+
+def load_consultations(users: dict[str, User], orgs: dict[str, Organisation]) -> None:
+    """Create Havenstad's consultation series: one held meeting with approved minutes (an
+    advice, a decision, an open and an overdue action) and one planned meeting, once."""
+    if consultations_loaded():
+        return
+    chair, police = users["regisseur"], orgs[POLICE]
+    series = meetings.create_series(
+        owner=orgs[H], name=SERIES_NAME, chair=chair, secretary=users["adviseur"], by=chair
+    )
+    for org, kind, flow, ground in (
+        (POLICE, "core", "F-05", "Art. 18 lid 2 Wpg (machtigingsbesluit PGA)."),
+        (OM, "core", "F-08", "Art. 39f Wjsg; Wet PGA."),
+        (GGZ, "case", "F-10", "Met toestemming van de betrokkene."),
+    ):
+        meetings.add_partner(
+            series, organisation=orgs[org], kind=kind, flow=flow, legal_ground=ground, by=chair
+        )
+    on_agenda = list(
+        Case.objects.filter(municipality=orgs[H], status=CaseStatus.OPEN).order_by("opened_at")[:2]
+    )
+    held = meetings.plan_meeting(
+        series, starts_at=timezone.now() + dt.timedelta(hours=1), place="Stadhuis (demo)", by=chair
+    )
+    items = [meetings.add_item(held, case=case, by=chair) for case in on_agenda]
+    meetings.invite(items[0], organisation=police, reason="Politie-informatie (demo).", by=chair)
+    # Demo only: the services plan meetings in the future, so the held meeting is moved back.
+    Meeting.objects.filter(pk=held.pk).update(starts_at=timezone.now() - dt.timedelta(days=14))
+    held.refresh_from_db()
+    minutes = meetings.mark_held(held, by=chair)
+    first = AgendaItem.objects.get(pk=items[0].pk)
+    meetings.write_note(
+        first,
+        attendance=[orgs[H], police],
+        summary="Zorgen over nieuwe contacten besproken (demo).",
+        by=chair,
+    )
+    meetings.record_decision(
+        first, kind="advice", measure="I-07", text="Adviseert een gesprek (demo).", by=chair
+    )
+    meetings.record_decision(
+        first,
+        kind="decision",
+        measure="I-07",
+        decided_by=orgs[H],
+        text="De burgemeester voert het gesprek (demo).",
+        by=chair,
+    )
+    meetings.add_action(
+        first,
+        description="Gesprek met de ouders plannen (demo).",
+        owner=chair,
+        deadline=timezone.localdate() + dt.timedelta(days=14),
+        by=chair,
+    )
+    overdue = meetings.add_action(
+        first,
+        description="Wijkagent spreekt de betrokkene aan (demo).",
+        owner=users["politie"],
+        deadline=timezone.localdate() + dt.timedelta(days=1),
+        by=chair,
+    )
+    # Demo only: a deadline in the past cannot be set, so the action is made overdue here.
+    ActionItem.objects.filter(pk=overdue.pk).update(
+        deadline=timezone.localdate() - dt.timedelta(days=3)
+    )
+    minutes = meetings.open_for_comment(minutes, until=timezone.localdate(), by=chair)
+    meetings.approve_minutes(minutes, by=chair)
+    planned = meetings.plan_meeting(
+        series, starts_at=timezone.now() + dt.timedelta(days=7), place="Stadhuis (demo)", by=chair
+    )
+    proposed = meetings.propose_agenda(planned, by=chair)
+    if proposed:
+        meetings.invite(
+            proposed[0], organisation=police, reason="Politie-informatie (demo).", by=chair
+        )

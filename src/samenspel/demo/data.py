@@ -143,6 +143,8 @@ def load() -> list[DemoLogin]:
         _load_framework(national_admin=users["landelijk"])
         created_any |= not casework.loaded()
         casework.load(users, orgs)
+        created_any |= not casework.consultations_loaded()
+        casework.load_consultations(users, orgs)
         if created_any:
             audit.record(Event.DEMO_LOADED, by=None, purpose=Purpose.SYSTEM)
     return logins

@@ -15,7 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from samenspel import audit
@@ -143,16 +143,24 @@ class AgendaRow:
     invitations: list[Invitation] = field(default_factory=list)
     note: ItemNote | None = None
     decisions: list[Decision] = field(default_factory=list)
-    actions: list[ActionItem] = field(default_factory=list)
+    actions: list[ActionItem] = field(default_factory=list)  # agreed on this item
+    open_actions: int = 0  # of the case in this series
+    overdue_actions: int = 0
 
 
 def agenda_of(
-    user: Any, meeting: Meeting, *, minutes: Minutes | None = None, record_read: bool = True
+    user: Any,
+    meeting: Meeting,
+    *,
+    minutes: Minutes | None = None,
+    record_read: bool = True,
+    only: AgendaItem | None = None,
 ) -> list[AgendaRow]:
     """Return the agenda of a meeting for `user`, each item shown only to its participants.
 
     The items taken off the agenda are left out, except for those who run the meeting.
-    `minutes` is the version whose notes and decisions are shown (the newest by default).
+    `minutes` is the version whose notes and decisions are shown (the newest by default);
+    with `only`, that item's content alone is loaded (the others keep their number).
     """
     runs = allowed(user, "meeting.run", on=meeting)
     named = visible(user, AgendaItem.objects.filter(meeting=meeting), Action.NAME)
@@ -162,7 +170,7 @@ def agenda_of(
     shown = {
         item.pk: item
         for item in visible(user, AgendaItem.objects.filter(meeting=meeting), Action.VIEW)
-        .filter(pk__in=[pk for pk, _u, _s in skeleton])
+        .filter(pk__in=[pk for pk, _u, _s in skeleton if only is None or pk == only.pk])
         .select_related("case__person", "case__municipality", "case__case_director")
     }
     ids = list(shown)
@@ -183,19 +191,28 @@ def agenda_of(
             .order_by("recorded_at", "id")
         ):
             decisions[decision.item_id].append(decision)
+    # The actions agreed on these items, and per case the counts of its open and overdue
+    # actions in this series (the item page lists them): a bounded read however many
+    # actions a case has.
     actions: dict[int, list[ActionItem]] = defaultdict(list)
-    case_ids = {item.case_id: item.pk for item in shown.values()}
     for action in (
-        ActionItem.objects.filter(
-            Q(item_id__in=ids) | Q(case_id__in=case_ids, status=ActionStatus.OPEN),
-            series_id=meeting.series_id,
-        )
+        ActionItem.objects.filter(item_id__in=ids)
         .select_related("owner", "owner_organisation")
         .order_by("deadline", "id")
     ):
-        target = action.item_id if action.item_id in shown else case_ids.get(action.case_id)
-        if target is not None:
-            actions[target].append(action)
+        if action.item_id is not None:
+            actions[action.item_id].append(action)
+    today = timezone.localdate()
+    counts = {
+        row["case_id"]: (row["open"], row["overdue"])
+        for row in ActionItem.objects.filter(
+            series_id=meeting.series_id,
+            status=ActionStatus.OPEN,
+            case_id__in={item.case_id for item in shown.values()},
+        )
+        .values("case_id")
+        .annotate(open=Count("id"), overdue=Count("id", filter=Q(deadline__lt=today)))
+    }
     rows: list[AgendaRow] = []
     number = 0
     for pk, item_uuid, status in skeleton:
@@ -213,6 +230,8 @@ def agenda_of(
                 note=notes.get(pk),
                 decisions=decisions.get(pk, []),
                 actions=actions.get(pk, []),
+                open_actions=counts.get(item.case_id, (0, 0))[0] if item else 0,
+                overdue_actions=counts.get(item.case_id, (0, 0))[1] if item else 0,
             )
         )
     if record_read:
@@ -251,6 +270,7 @@ class ItemView:
     plan: list[Intervention]
     hidden_plan: int  # interventions left out for this reader (care without consent)
     participants: list[Organisation]
+    actions: list[ActionItem]  # of the case in this series, as the reader may see them
 
 
 def item_view(user: Any, item: AgendaItem, *, record_read: bool = True) -> ItemView:
@@ -265,6 +285,12 @@ def item_view(user: Any, item: AgendaItem, *, record_read: bool = True) -> ItemV
     participants = list(
         Organisation.objects.filter(pk__in=participant_organisations(item)).order_by("name")
     )
+    actions = list(
+        visible(user, ActionItem.objects.filter(case_id=item.case_id))
+        .filter(series_id=item.meeting.series_id)
+        .select_related("owner", "owner_organisation")
+        .order_by("status", "deadline", "id")[:200]
+    )
     if record_read:
         audit.record(
             Event.AGENDA_ITEM_VIEWED,
@@ -274,7 +300,9 @@ def item_view(user: Any, item: AgendaItem, *, record_read: bool = True) -> ItemV
             case=str(item.case.uuid),
             hidden_interventions=hidden,
         )
-    return ItemView(item=item, plan=plan, hidden_plan=hidden, participants=participants)
+    return ItemView(
+        item=item, plan=plan, hidden_plan=hidden, participants=participants, actions=actions
+    )
 
 
 def candidate_cases(user: Any, meeting: Meeting) -> list[Case]:

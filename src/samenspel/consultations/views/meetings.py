@@ -281,14 +281,12 @@ def meeting(request: HttpRequest, meeting_uuid: uuid.UUID) -> HttpResponse:
         context["add_form"] = AddItemForm(
             cases=[(str(c.uuid), f"{c.reference} {c.person.full_name}") for c in cases]
         )
-    forms: dict[uuid.UUID, dict[str, Any]] = {}
     if runs:
-        for row in rows:
-            if row.item is not None and row.status != ItemStatus.REMOVED:
-                forms[row.uuid] = _item_forms(me, meeting, row.item)
+        # The item forms come one item at a time (item_edit), so that the page stays light
+        # however long the agenda is.
         context["comment_form"] = CommentForm()
         context["correction_form"] = ReasonForm()
-    context["entries"] = [(row, forms.get(row.uuid, {})) for row in rows]
+    context["entries"] = [(row, {}) for row in rows]
     return render(request, "consultations/meeting.html", context)
 
 
@@ -385,16 +383,25 @@ def item_remove(request: HttpRequest, item_uuid: uuid.UUID) -> HttpResponse:
 
 
 def _item_response(
-    request: HttpRequest, item: AgendaItem, *, bound: dict[str, Any], message: str = ""
+    request: HttpRequest,
+    item: AgendaItem,
+    *,
+    bound: dict[str, Any],
+    message: str = "",
+    edit: bool = False,
 ) -> HttpResponse:
     """Answer an item form: the item alone for htmx, else back to the meeting page."""
     me = request_user(request)
     meeting = item.meeting
-    if not request.htmx and not bound:  # type: ignore[attr-defined]
+    if not request.htmx and not bound and not edit:  # type: ignore[attr-defined]
         if message:
             messages.success(request, message)
         return _back_to_meeting(meeting, f"item-{item.uuid}")
-    rows = [r for r in selectors.agenda_of(me, meeting, record_read=False) if r.uuid == item.uuid]
+    rows = [
+        r
+        for r in selectors.agenda_of(me, meeting, record_read=False, only=item)
+        if r.uuid == item.uuid
+    ]
     forms = {**_item_forms(me, meeting, item), **bound}
     htmx = bool(request.htmx)  # type: ignore[attr-defined]
     # htmx swaps only 2xx answers: the item with its field errors comes back as 200.
@@ -403,9 +410,25 @@ def _item_response(
     return render(
         request,
         template,
-        {"row": rows[0], "f": forms, "meeting": meeting, "runs": True, "saved": message},
+        {
+            "row": rows[0],
+            "f": forms,
+            "meeting": meeting,
+            "runs": True,
+            "saved": message,
+            "has_errors": any(f.errors for f in bound.values()),
+        },
         status=status,
     )
+
+
+@require_safe
+def item_edit(request: HttpRequest, item_uuid: uuid.UUID) -> HttpResponse:
+    """Show one item with the forms to run it (htmx: the item alone; else as a page)."""
+    item = _item(request, item_uuid, Action.MANAGE)
+    if item.status == ItemStatus.REMOVED:
+        raise Denied("consultations.agendaitem", str(item_uuid), exists=True)
+    return _item_response(request, item, bound={}, edit=True)
 
 
 @require_POST
