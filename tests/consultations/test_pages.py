@@ -262,8 +262,7 @@ def test_every_object_page_is_audited_and_a_404_for_the_outsider(cast: Cast) -> 
         ("consultations:minutes_comment", {"meeting_uuid": meeting.uuid}),
         ("consultations:minutes_approve", {"meeting_uuid": meeting.uuid}),
         ("consultations:minutes_correct", {"meeting_uuid": meeting.uuid}),
-        ("consultations:item_move", {"item_uuid": first.uuid}),
-        ("consultations:item_remove", {"item_uuid": first.uuid}),
+        ("consultations:agenda_edit", {"meeting_uuid": meeting.uuid}),
         ("consultations:item_invite", {"item_uuid": first.uuid}),
         ("consultations:item_note", {"item_uuid": first.uuid}),
         ("consultations:item_decision", {"item_uuid": first.uuid}),
@@ -282,3 +281,61 @@ def test_every_object_page_is_audited_and_a_404_for_the_outsider(cast: Cast) -> 
     create = reverse("consultations:series_create")
     assert _client(cast.privacy_officer).get(create).status_code == 404
     assert outsider.get(create).status_code == 200
+
+
+def test_chair_reorders_and_removes_items_with_one_agenda_form(cast: Cast) -> None:
+    meeting, first, second = _world(cast)
+    client = _client(cast.case_manager)
+    url = reverse("consultations:agenda_edit", kwargs={"meeting_uuid": meeting.uuid})
+    assert client.post(url, {"up": str(second.uuid)}).status_code == 302
+    order = list(
+        AgendaItem.objects.filter(meeting=meeting).order_by("position").values_list("pk", flat=True)
+    )
+    assert order == [second.pk, first.pk]
+    client.post(url, {"remove": str(first.uuid)})
+    assert AgendaItem.objects.get(pk=first.pk).status == ItemStatus.REMOVED
+    page = client.get(reverse("consultations:meeting", kwargs={"meeting_uuid": meeting.uuid}))
+    assert "Van de agenda gehaald:" in page.content.decode()
+    # The police participant sees no removed item, and cannot edit the agenda.
+    police = _client(cast.police_officer)
+    text = police.get(reverse("consultations:meeting", kwargs={"meeting_uuid": meeting.uuid}))
+    assert "Gedeeld" not in text.content.decode()
+    assert police.post(url, {"up": str(second.uuid)}).status_code in (403, 404)
+    # An item of another meeting is not this agenda's.
+    other = make_meeting(meeting.series, by=cast.case_manager, days_ahead=9)
+    other_url = reverse("consultations:agenda_edit", kwargs={"meeting_uuid": other.uuid})
+    assert client.post(other_url, {"up": str(second.uuid)}).status_code == 404
+    assert client.post(url, {"up": "geen-uuid"}).status_code == 404
+
+
+def test_item_edit_returns_the_item_with_its_forms_for_htmx(cast: Cast) -> None:
+    meeting, first, _second = _world(cast)
+    _hold(meeting, cast)
+    client = _client(cast.case_manager)
+    url = reverse("consultations:item_edit", kwargs={"item_uuid": first.uuid})
+    partial = client.get(url, headers={"HX-Request": "true"})
+    body = partial.content.decode()
+    assert body.lstrip().startswith("<li")
+    assert "Advies, afspraak of besluit vastleggen" in body
+    page = client.get(url)
+    assert "<html" in page.content.decode()
+    assert _client(cast.police_officer).get(url).status_code in (403, 404)
+
+
+def test_chair_adds_a_case_from_the_series_cases_only(cast: Cast) -> None:
+    series = make_series(cast)
+    own = make_case(cast, family_name="Eigen")
+    other = make_case(cast, municipality=cast.municipality_b, case_director=cast.outsider)
+    meeting = make_meeting(series, by=cast.case_manager)
+    client = _client(cast.case_manager)
+    url = reverse("consultations:item_add", kwargs={"meeting_uuid": meeting.uuid})
+    before = AuditEvent.objects.filter(event=Event.CASE_LIST_VIEWED).count()
+    page = client.get(url)
+    assert page.status_code == 200
+    assert "Eigen" in page.content.decode()
+    assert AuditEvent.objects.filter(event=Event.CASE_LIST_VIEWED).count() == before + 1
+    refused = client.post(url, {"case": str(other.uuid)})
+    assert refused.status_code == 400
+    assert not AgendaItem.objects.exists()
+    assert client.post(url, {"case": str(own.uuid), "note": "Zorg"}).status_code == 302
+    assert AgendaItem.objects.get().case_id == own.pk

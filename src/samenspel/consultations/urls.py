@@ -29,6 +29,7 @@ urlpatterns += [
         name="agenda_confirm",
     ),
     path("vergadering/<uuid:meeting_uuid>/toevoegen/", views.item_add, name="item_add"),
+    path("vergadering/<uuid:meeting_uuid>/agenda/", views.agenda_edit, name="agenda_edit"),
     path("vergadering/<uuid:meeting_uuid>/gehouden/", views.meeting_held, name="meeting_held"),
     path(
         "vergadering/<uuid:meeting_uuid>/verslag/commentaar/",
@@ -47,8 +48,6 @@ urlpatterns += [
     ),
     path("agendapunt/<uuid:item_uuid>/", views.item, name="item"),
     path("agendapunt/<uuid:item_uuid>/bewerken/", views.item_edit, name="item_edit"),
-    path("agendapunt/<uuid:item_uuid>/verplaatsen/", views.item_move, name="item_move"),
-    path("agendapunt/<uuid:item_uuid>/verwijderen/", views.item_remove, name="item_remove"),
     path("agendapunt/<uuid:item_uuid>/uitnodigen/", views.item_invite, name="item_invite"),
     path("agendapunt/<uuid:item_uuid>/verslag/", views.item_note, name="item_note"),
     path("agendapunt/<uuid:item_uuid>/besluit/", views.item_decision, name="item_decision"),

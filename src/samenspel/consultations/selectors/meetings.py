@@ -21,6 +21,7 @@ from django.utils import timezone
 from samenspel import audit
 from samenspel.accounts.models import Organisation, Role, User
 from samenspel.audit.events import Event, Purpose
+from samenspel.cases import selectors as case_selectors
 from samenspel.cases.models import Case, CaseStatus, Intervention
 from samenspel.consultations.models import (
     ActionItem,
@@ -131,6 +132,29 @@ def minutes_of(meeting: Meeting) -> list[Minutes]:
 # --- The agenda ----------------------------------------------------------------------------------
 
 
+# What an agenda line shows of its item and case: loading no more keeps a long agenda light.
+AGENDA_FIELDS = (
+    "uuid",
+    "meeting_id",
+    "position",
+    "reason",
+    "note",
+    "status",
+    "case__uuid",
+    "case__reference",
+    "case__status",
+    "case__municipality_id",
+    "case__framework_version_id",
+    "case__stage",
+    "case__phase",
+    "case__person__given_names",
+    "case__person__family_name",
+    "case__municipality__name",
+    "case__municipality__region",
+    "case__municipality__type",
+)
+
+
 @dataclass
 class AgendaRow:
     """One line of the agenda as one reader sees it."""
@@ -171,7 +195,8 @@ def agenda_of(
         item.pk: item
         for item in visible(user, AgendaItem.objects.filter(meeting=meeting), Action.VIEW)
         .filter(pk__in=[pk for pk, _u, _s in skeleton if only is None or pk == only.pk])
-        .select_related("case__person", "case__municipality", "case__case_director")
+        .select_related("case__person", "case__municipality")
+        .only(*AGENDA_FIELDS)
     }
     ids = list(shown)
     invitations: dict[int, list[Invitation]] = defaultdict(list)
@@ -305,16 +330,22 @@ def item_view(user: Any, item: AgendaItem, *, record_read: bool = True) -> ItemV
     )
 
 
-def candidate_cases(user: Any, meeting: Meeting) -> list[Case]:
-    """Return the open cases the chair may put on the agenda (the series' municipalities)."""
+def candidate_cases(user: Any, meeting: Meeting, *, record_read: bool = True) -> list[Case]:
+    """Return the open cases the chair may put on the agenda (the series' municipalities).
+
+    At most 500, by municipality and reference; the read is audited (a list of cases).
+    """
     taken = AgendaItem.objects.filter(meeting=meeting).exclude(status=ItemStatus.REMOVED)
-    return list(
+    cases = list(
         Case.objects.filter(series_cases(meeting.series))
         .exclude(status=CaseStatus.CLOSED)
         .exclude(pk__in=taken.values("case_id"))
         .select_related("person", "municipality")
         .order_by("municipality__name", "reference")[:500]
     )
+    if record_read:
+        case_selectors.record_list_read(user, len(cases), page="agenda_candidates", obj=meeting)
+    return cases
 
 
 def action_owners(item: AgendaItem) -> list[User]:

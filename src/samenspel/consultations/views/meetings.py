@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import secrets
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -17,6 +18,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST, require_safe
 
 from samenspel.accounts.models import Organisation, User
@@ -44,6 +46,7 @@ from samenspel.consultations.models import (
     MeetingStatus,
     MinutesStatus,
 )
+from samenspel.consultations.selectors import AgendaRow
 from samenspel.frameworks.selectors import current_version, framework_of
 from samenspel.lib.errors import DecisionConflict
 from samenspel.sharing.policy import Action, Denied, allowed
@@ -260,6 +263,67 @@ def _participant_orgs(meeting: Meeting, item: AgendaItem) -> list[Organisation]:
     return list(Organisation.objects.filter(pk__in=ids).order_by("name"))
 
 
+_ZERO = uuid.UUID(int=0)
+
+
+@dataclass
+class Entry:
+    """One agenda line ready to print: its texts and links made once, in Python, so that a
+    long agenda renders in a fixed, small number of template steps per line."""
+
+    row: AgendaRow
+    forms: dict[str, Any]
+    title: str = ""
+    reason: str = ""
+    counts: str = ""
+    item_url: str = ""
+    edit_url: str = ""
+
+
+def _labels() -> dict[str, str]:
+    """Return the fixed words of an agenda line, translated once per page."""
+    return {
+        "not_for_you": _("niet voor u"),
+        "removed": _("Van de agenda gehaald:"),
+        "proposal": _("voorstel"),
+        "invited": _("Uitgenodigd:"),
+        "minutes": _("Verslag:"),
+        "by": _("door"),
+        "action": _("Actie"),
+        "until": _("uiterlijk"),
+        "up": _("Omhoog"),
+        "down": _("Omlaag"),
+        "remove": _("Van de agenda halen"),
+        "invite": _("Partner uitnodigen"),
+        "record": _("Verslag, besluit of actie vastleggen"),
+    }
+
+
+def _entries(rows: list[AgendaRow], forms: dict[uuid.UUID, dict[str, Any]]) -> list[Entry]:
+    """Return the agenda lines with their texts (no person data for a hidden line)."""
+    item_base = reverse("consultations:item", kwargs={"item_uuid": _ZERO})
+    edit_base = reverse("consultations:item_edit", kwargs={"item_uuid": _ZERO})
+    zero = str(_ZERO)
+    entries = []
+    for row in rows:
+        entry = Entry(row=row, forms=forms.get(row.uuid, {}))
+        entry.title = _("Casus %(n)d") % {"n": row.number}
+        if row.item is not None:
+            key = str(row.uuid)
+            entry.item_url = item_base.replace(zero, key)
+            entry.edit_url = edit_base.replace(zero, key)
+            reason = str(row.item.get_reason_display())
+            entry.reason = reason[:1].upper() + reason[1:]
+            if row.open_actions:
+                entry.counts = ngettext(
+                    "%(n)d open actie", "%(n)d open acties", row.open_actions
+                ) % {"n": row.open_actions}
+                if row.overdue_actions:
+                    entry.counts += ", " + _("%(n)d over de termijn") % {"n": row.overdue_actions}
+        entries.append(entry)
+    return entries
+
+
 @require_safe
 def meeting(request: HttpRequest, meeting_uuid: uuid.UUID) -> HttpResponse:
     """Show a meeting: the agenda as this reader may see it, and for the chair its controls."""
@@ -276,17 +340,13 @@ def meeting(request: HttpRequest, meeting_uuid: uuid.UUID) -> HttpResponse:
         "may_approve": allowed(me, "minutes.approve", on=meeting),
         "versions": selectors.minutes_of(meeting) if minutes else [],
     }
-    if runs and meeting.status == MeetingStatus.PLANNED:
-        cases = selectors.candidate_cases(me, meeting)
-        context["add_form"] = AddItemForm(
-            cases=[(str(c.uuid), f"{c.reference} {c.person.full_name}") for c in cases]
-        )
     if runs:
         # The item forms come one item at a time (item_edit), so that the page stays light
         # however long the agenda is.
         context["comment_form"] = CommentForm()
         context["correction_form"] = ReasonForm()
-    context["entries"] = [(row, {}) for row in rows]
+    context["entries"] = _entries(rows, {})
+    context["L"] = _labels()
     return render(request, "consultations/meeting.html", context)
 
 
@@ -328,14 +388,19 @@ def agenda_confirm(request: HttpRequest, meeting_uuid: uuid.UUID) -> HttpRespons
     return _back_to_meeting(meeting)
 
 
-@require_POST
 def item_add(request: HttpRequest, meeting_uuid: uuid.UUID) -> HttpResponse:
-    """Put a case on the agenda."""
+    """Put a case on the agenda: the open cases of the series' municipalities to choose from."""
     me = request_user(request)
     meeting = selectors.get_meeting_for(me, meeting_uuid, Action.MANAGE)
-    cases = {str(c.uuid): c for c in selectors.candidate_cases(me, meeting)}
-    form = AddItemForm(request.POST, cases=[(k, c.reference) for k, c in cases.items()])
-    if form.is_valid():
+    cases = {
+        str(c.uuid): c
+        for c in selectors.candidate_cases(me, meeting, record_read=request.method == "GET")
+    }
+    options = [
+        (k, f"{c.reference} {c.person.full_name} ({c.municipality.name})") for k, c in cases.items()
+    ]
+    form = AddItemForm(request.POST or None, cases=options)
+    if request.method == "POST" and form.is_valid():
         try:
             services.add_item(
                 meeting,
@@ -344,12 +409,18 @@ def item_add(request: HttpRequest, meeting_uuid: uuid.UUID) -> HttpResponse:
                 by=me,
             )
         except ValidationError as exc:
-            messages.error(request, _message(exc))
+            form.add_service_errors(exc)
         else:
             messages.success(request, _("De casus staat op de agenda."))
-    else:
-        messages.error(request, _("Kies een casus uit de lijst. Er is niets toegevoegd."))
-    return _back_to_meeting(meeting, "agenda")
+            return _back_to_meeting(meeting, "agenda")
+    return _form_page(
+        request,
+        form,
+        title=_("Casus op de agenda zetten"),
+        submit=_("Op de agenda zetten"),
+        back=reverse("consultations:meeting", kwargs={"meeting_uuid": meeting.uuid}),
+        intro=_("U ziet de open casussen van de gemeenten van dit casusoverleg."),
+    )
 
 
 def _item(request: HttpRequest, item_uuid: uuid.UUID, action: Action) -> AgendaItem:
@@ -357,29 +428,33 @@ def _item(request: HttpRequest, item_uuid: uuid.UUID, action: Action) -> AgendaI
 
 
 @require_POST
-def item_move(request: HttpRequest, item_uuid: uuid.UUID) -> HttpResponse:
-    """Move an item one place up or down."""
+def agenda_edit(request: HttpRequest, meeting_uuid: uuid.UUID) -> HttpResponse:
+    """Move an item one place up or down, or take it off the agenda (one form per agenda)."""
     me = request_user(request)
-    item = _item(request, item_uuid, Action.MANAGE)
-    try:
-        services.move_item(item, up=request.POST.get("direction") == "up", by=me)
-    except ValidationError as exc:
-        messages.error(request, _message(exc))
-    return _back_to_meeting(item.meeting, "agenda")
-
-
-@require_POST
-def item_remove(request: HttpRequest, item_uuid: uuid.UUID) -> HttpResponse:
-    """Take a case off the agenda."""
-    me = request_user(request)
-    item = _item(request, item_uuid, Action.MANAGE)
-    try:
-        services.remove_item(item, by=me)
-    except ValidationError as exc:
-        messages.error(request, _message(exc))
+    meeting = selectors.get_meeting_for(me, meeting_uuid, Action.MANAGE)
+    for verb in ("up", "down", "remove"):
+        value = request.POST.get(verb)
+        if value:
+            break
     else:
-        messages.success(request, _("De casus is van de agenda gehaald."))
-    return _back_to_meeting(item.meeting, "agenda")
+        messages.error(request, _("Kies wat er met de casus moet gebeuren."))
+        return _back_to_meeting(meeting, "agenda")
+    try:
+        item_uuid = uuid.UUID(value)
+    except ValueError:
+        raise Denied("consultations.agendaitem", value[:40], exists=False) from None
+    item = selectors.get_item_for(me, item_uuid, Action.MANAGE)
+    if item.meeting_id != meeting.pk:
+        raise Denied("consultations.agendaitem", str(item_uuid), exists=True)
+    try:
+        if verb == "remove":
+            services.remove_item(item, by=me)
+            messages.success(request, _("De casus is van de agenda gehaald."))
+        else:
+            services.move_item(item, up=verb == "up", by=me)
+    except ValidationError as exc:
+        messages.error(request, _message(exc))
+    return _back_to_meeting(meeting, "agenda")
 
 
 def _item_response(
@@ -411,8 +486,8 @@ def _item_response(
         request,
         template,
         {
-            "row": rows[0],
-            "f": forms,
+            "e": _entries(rows, {item.uuid: forms})[0],
+            "L": _labels(),
             "meeting": meeting,
             "runs": True,
             "saved": message,
