@@ -227,7 +227,10 @@ def test_decision_of_the_casusoverleg_on_i07_is_refused_but_an_advice_is_accepte
     _held(consultation, director)
     url = f"{API}/items/{consultation.item.uuid}/decisions"
     refused = _post(
-        director, url, {"kind": "decision", "measure": "I-07", "text": "Gesprek voeren."}
+        director,
+        url,
+        {"kind": "decision", "measure": "I-07", "text": "Gesprek voeren."},
+        HTTP_IDEMPOTENCY_KEY="d1",
     )
     assert refused.status_code == 422
     assert refused["Content-Type"] == PROBLEM
@@ -237,11 +240,16 @@ def test_decision_of_the_casusoverleg_on_i07_is_refused_but_an_advice_is_accepte
         director,
         url,
         {"kind": "decision", "measure": "I-07", "text": "x", "decided_by": str(uuid.uuid4())},
+        HTTP_IDEMPOTENCY_KEY="d2",
     )
     assert unknown.status_code == 422 and "decided_by" in unknown.json()["errors"]
     assert not Decision.objects.exists()
-    advice = _post(director, url, {"kind": "advice", "measure": "I-07", "text": "Gesprek."})
+    body = {"kind": "advice", "measure": "I-07", "text": "Gesprek."}
+    assert _post(director, url, body).status_code == 400  # no Idempotency-Key
+    advice = _post(director, url, body, HTTP_IDEMPOTENCY_KEY="d3")
     assert advice.status_code == 201, advice.content
+    again = _post(director, url, body, HTTP_IDEMPOTENCY_KEY="d3")
+    assert again.status_code == 200 and again.json()["uuid"] == advice.json()["uuid"]
     assert advice.json()["decided_by"] is None and advice.json()["kind"] == "advice"
     decided = _post(
         director,
@@ -252,12 +260,15 @@ def test_decision_of_the_casusoverleg_on_i07_is_refused_but_an_advice_is_accepte
             "text": "De burgemeester voert het gesprek.",
             "decided_by": str(cast.municipality_a.uuid),
         },
+        HTTP_IDEMPOTENCY_KEY="d4",
     )
     assert decided.status_code == 201, decided.content
     assert decided.json()["decided_by"]["uuid"] == str(cast.municipality_a.uuid)
     detail = director.get(f"{API}/meetings/{consultation.meeting.uuid}").json()
     row = next(r for r in detail["agenda"] if r["uuid"] == str(consultation.item.uuid))
     assert [d["kind"] for d in row["decisions"]] == ["advice", "decision"]
+    # The item's case has one open action in this series (made with the consultation), none late.
+    assert (row["open_actions"], row["overdue_actions"]) == (1, 0)
 
 
 def test_action_with_the_same_idempotency_key_twice_creates_one(cast: Cast) -> None:

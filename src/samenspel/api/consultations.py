@@ -170,6 +170,8 @@ class AgendaRowOut(Schema):
     note: NoteOut | None
     decisions: list[DecisionOut]
     actions: list[ActionBriefOut]
+    open_actions: int  # of the case in this series
+    overdue_actions: int
 
 
 class MinutesOut(Schema):
@@ -408,6 +410,8 @@ def _agenda_out(user: User, rows: list[selectors.AgendaRow]) -> list[AgendaRowOu
                 note=_note_out(row.note, uuids) if row.note else None,
                 decisions=[_decision_out(d) for d in row.decisions],
                 actions=[ActionBriefOut(**_action_brief(a)) for a in row.actions],
+                open_actions=row.open_actions,
+                overdue_actions=row.overdue_actions,
             )
         )
     return out
@@ -719,13 +723,16 @@ def write_item_note(request: HttpRequest, item_uuid: UUID, payload: NoteIn) -> A
     return _note_out(note, {o.pk: o.uuid for o in present})
 
 
-@router.post("/items/{item_uuid}/decisions", response={201: DecisionOut})
+@router.post("/items/{item_uuid}/decisions", response={200: DecisionOut, 201: DecisionOut})
 def record_item_decision(request: HttpRequest, item_uuid: UUID, payload: ItemDecisionIn) -> Any:
-    """Record an advice, an agreement or a decision in the open minutes. A decision names the
-    organisation that decides (`decided_by`); on a measure it must be the competent authority
-    in the framework, else 422: the casusoverleg itself advises (Wet PGA)."""
+    """Record an advice, an agreement or a decision in the open minutes (201). A decision names
+    the organisation that decides (`decided_by`); on a measure it must be the competent
+    authority in the framework, else 422: the casusoverleg itself advises (Wet PGA). Needs an
+    Idempotency-Key; the same key again answers the first record (200)."""
     user = me(request)
+    key = idempotency_key(request)
     item = selectors.get_item_for(user, item_uuid)
+    started = timezone.now()
     decided_by = _organisation(user, payload.decided_by)
     if payload.decided_by is not None and decided_by is None:
         _refuse(user, item.meeting, "decided_by", _("Kies een organisatie uit de lijst."))
@@ -735,9 +742,10 @@ def record_item_decision(request: HttpRequest, item_uuid: UUID, payload: ItemDec
         text=payload.text,
         measure=payload.measure.strip(),
         decided_by=decided_by,
+        key=key,
         by=user,
     )
-    return Status(201, _decision_out(row))
+    return Status(201 if row.recorded_at >= started else 200, _decision_out(row))
 
 
 @router.post("/items/{item_uuid}/actions", response={200: ActionOut, 201: ActionOut})
