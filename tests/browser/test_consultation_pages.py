@@ -37,13 +37,13 @@ from samenspel.consultations.models import (
 from samenspel.consultations.services import capacity
 
 series = Series.objects.get(name="Casusoverleg PGA Havenstad (demo)")
-held = Meeting.objects.get(series=series, status=MeetingStatus.HELD)
+held = Meeting.objects.filter(series=series).exclude(status=MeetingStatus.PLANNED).get()
 planned = Meeting.objects.get(series=series, status=MeetingStatus.PLANNED)
 nctv = Organisation.objects.get(type=OrganisationType.NCTV, name="NCTV")
 request = CapacityRequest.objects.filter(addressed=nctv).order_by("requested_at").first()
 if request is None:
     request = capacity.request_capacity(
-        series.owner, addressed=nctv, kind="attendance", urgency="normal",
+        series.owner, addressed=nctv, kind="attendance", urgency="non_acute",
         needed_by=timezone.localdate() + dt.timedelta(days=10),
         question="Kan een adviseur aanschuiven bij het volgende overleg? (browsertest)",
         submission_key="browser-consultation-pages",
@@ -109,6 +109,10 @@ def test_meeting_pages_for_the_chair(
     page.goto(demo_server.url(f"/overleg/vergadering/{demo['held']}/"))
     assert page.locator("#verslag").is_visible()
     assert_no_axe_violations(page, "meeting-held-chair")
+
+    page.locator("summary", has_text="correctie starten").click()
+    assert page.locator("form[action$='/verslag/correctie/']").is_visible()
+    assert_no_axe_violations(page, "meeting-held-chair-correction")
 
     page.goto(demo_server.url(f"/overleg/agendapunt/{demo['held_items'][0]}/"))
     assert_no_axe_violations(page, "meeting-item")
@@ -201,6 +205,9 @@ def test_invite_form_swaps_the_item_and_shows_errors_without_a_reload(
     errors.first.wait_for()
     assert errors.count() == 2
     assert "Kies een partner." in item.inner_text()
+    assert page.evaluate(
+        f"document.getElementById('item-{item_uuid}').contains(document.activeElement)"
+    ), "focus fell back to <body> after the swap"
     assert page.url == url
     assert page.evaluate("window.__marker") == 1
     assert_no_axe_violations(page, "meeting-planned-chair-invite-errors")
@@ -272,3 +279,15 @@ def test_item_tools_are_reachable_by_tab_with_a_visible_focus(
         assert visible or stop["boxShadow"] != "none", f"no visible focus on {stop}"
     assert stops[-1]["tag"] == "a"
     assert stops[-1]["href"].endswith(f"/agendapunt/{item_uuid}/bewerken/")
+
+    # htmx swaps the item, focused link and all: focus must land in the new item, not on <body>.
+    with page.expect_response(lambda r: r.url.endswith(f"/agendapunt/{item_uuid}/bewerken/")):
+        page.keyboard.press("Enter")
+    page.locator(f"#item-{item_uuid} form[action$='/uitnodigen/']").wait_for(state="attached")
+    page.wait_for_function("document.activeElement.tagName === 'SUMMARY'")
+    stop = focused(page)
+    assert stop["text"] == "Partner uitnodigen voor deze casus"
+    assert stop["outlineStyle"] != "none" and stop["outlineWidth"] >= 2
+    assert page.evaluate(
+        f"document.getElementById('item-{item_uuid}').contains(document.activeElement)"
+    )

@@ -283,12 +283,16 @@ def test_the_menu_shows_intake_and_cases_by_what_the_user_may_do(cast: Cast) -> 
         "Start",
         "Signalen",
         "Casussen",
+        "Overleg",
         "Kader",
         "Organisaties",
         "Gebruikers",
     ]
     assert "Weeglijst" in _nav(cast.case_manager)
     assert "Weeglijst" in _nav(cast.adviser)
+    # The consultations are for whoever works in the approach, not for a privacy officer.
+    assert "Overleg" in _nav(cast.nctv_adviser)
+    assert "Overleg" not in _nav(cast.privacy_officer)
 
 
 def test_the_menu_marks_one_current_item(cast: Cast) -> None:

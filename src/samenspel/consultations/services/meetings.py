@@ -116,7 +116,7 @@ def create_series(
         errors["name"] = _("Geef het casusoverleg een naam.")
     elif Series.objects.filter(owner=owner, name__iexact=name).exists():
         errors["name"] = _("Uw organisatie heeft al een casusoverleg met deze naam.")
-    if chair is None or chair.organisation_id != owner.pk or not chair.has_role(Role.CASE_DIRECTOR):
+    if chair is None or not allowed(chair, "series.chair", within=owner):
         errors["chair"] = _(
             "Kies als voorzitter een procesregisseur of casusregisseur van uw organisatie."
         )

@@ -215,6 +215,12 @@ def _create_series(user: User, on: Any, within: Organisation) -> bool:
     )
 
 
+@verb("series.chair")
+def _chair_series(user: User, on: Any, within: Organisation) -> bool:
+    # The chair: a case director (or a ZVH's process director) of the organiser.
+    return _create_series(user, on, within)
+
+
 @verb("series.manage")
 def _manage_series(user: User, on: Series, within: Any) -> bool:
     return can(user, Action.MANAGE, on)
