@@ -242,6 +242,17 @@ def test_demo_has_a_consultation_with_a_held_and_a_planned_meeting_once() -> Non
     assert invited.count() == 1  # invited for one item; a case on its team shows as well
     assert not all(r.shown for r in rows)  # and at least one item is "niet voor u"
 
+    # Capacity requests: answered and open ones, from a priority and from other municipalities,
+    # so that the statistics page compares them.
+    from samenspel.consultations.models import CapacityRequest, CapacityStatus
+
+    requests = CapacityRequest.objects.all()
+    assert requests.count() == 6  # a second load added none
+    other = requests.filter(priority_municipality=False)
+    assert other.filter(status=CapacityStatus.ACCEPTED).exists()
+    assert other.filter(status=CapacityStatus.REQUESTED).exists()
+    assert requests.filter(priority_municipality=True, answered_at__isnull=False).exists()
+
 
 # --- A wrong configuration is one line and exit code 2, never a traceback --------------------
 

@@ -198,7 +198,8 @@ def test_invite_form_swaps_the_item_and_shows_errors_without_a_reload(
     assert page.evaluate("window.__marker") == 1
     assert_no_axe_violations(page, "meeting-planned-chair-invite-open")
 
-    item.locator("summary").click()
+    # The invite form is the item's only form: it comes open, no second click.
+    assert form.is_visible()
     with page.expect_response(lambda r: r.url.endswith(f"/agendapunt/{item_uuid}/uitnodigen/")):
         form.locator("button[type=submit]").click()
     errors = item.locator(".utrecht-form-field-error-message")

@@ -339,3 +339,23 @@ def test_chair_adds_a_case_from_the_series_cases_only(cast: Cast) -> None:
     assert not AgendaItem.objects.exists()
     assert client.post(url, {"case": str(own.uuid), "note": "Zorg"}).status_code == 302
     assert AgendaItem.objects.get().case_id == own.pk
+
+
+def test_minutes_forms_show_their_errors_at_the_field(cast: Cast) -> None:
+    meeting, _first, _second = _world(cast)
+    _hold(meeting, cast)
+    client = _client(cast.case_manager)
+    kwargs = {"meeting_uuid": meeting.uuid}
+    past = (timezone.localdate() - dt.timedelta(days=1)).isoformat()
+    response = client.post(reverse("consultations:minutes_comment", kwargs=kwargs), {"until": past})
+    assert response.status_code == 400
+    assert "Kies een datum vanaf vandaag." in response.content.decode()
+    client.post(
+        reverse("consultations:minutes_comment", kwargs=kwargs),
+        {"until": timezone.localdate().isoformat()},
+    )
+    client.post(reverse("consultations:minutes_approve", kwargs=kwargs))
+    response = client.post(reverse("consultations:minutes_correct", kwargs=kwargs), {"reason": ""})
+    assert response.status_code == 400
+    assert "Geef een reden op." in response.content.decode()
+    assert meeting.minutes.count() == 1

@@ -15,7 +15,14 @@ from samenspel.accounts.models import Organisation, User
 from samenspel.cases import services as cases
 from samenspel.cases.models import Case, CaseStatus, Consent, InterventionStatus
 from samenspel.consultations import services as meetings
-from samenspel.consultations.models import ActionItem, AgendaItem, Meeting, Series
+from samenspel.consultations.models import (
+    ActionItem,
+    AgendaItem,
+    CapacityRequest,
+    Meeting,
+    Series,
+)
+from samenspel.consultations.services import capacity
 from samenspel.intake import services as intake
 from samenspel.intake.models import Signal, TriageOutcome
 
@@ -460,3 +467,114 @@ def load_consultations(users: dict[str, User], orgs: dict[str, Organisation]) ->
         meetings.invite(
             proposed[0], organisation=police, reason="Politie-informatie (demo).", by=chair
         )
+    load_capacity(users, orgs, planned=planned)
+
+
+def _asked_ago(request: CapacityRequest, hours: int) -> None:
+    # Demo only: a request is made now; moving it back gives the statistics answer times.
+    CapacityRequest.objects.filter(pk=request.pk).update(
+        requested_at=timezone.now() - dt.timedelta(hours=hours)
+    )
+    request.refresh_from_db()
+
+
+def load_capacity(
+    users: dict[str, User], orgs: dict[str, Organisation], *, planned: Meeting
+) -> None:
+    """Create capacity requests from a priority municipality (Havenstad) and two others
+    (Weidevelde, Klein-Ommerdam): answered, declined and open, one of them late."""
+    today = timezone.localdate()
+    nctv, police, om = orgs["NCTV"], orgs[POLICE], orgs[OM]
+
+    def ask(
+        user: str,
+        municipality: str,
+        to: Organisation,
+        kind: str,
+        urgency: str,
+        question: str,
+        days: int,
+        meeting: Meeting | None = None,
+    ) -> CapacityRequest:
+        return capacity.request_capacity(
+            orgs[municipality],
+            addressed=to,
+            kind=kind,
+            urgency=urgency,
+            needed_by=today + dt.timedelta(days=days),
+            question=question,
+            meeting=meeting,
+            submission_key=f"demo-{user}-{kind}-{to.pk}",
+            by=users[user],
+        )
+
+    attend = ask(
+        "regisseur",
+        H,
+        police,
+        "attendance",
+        "non_acute",
+        "Wilt u aanschuiven bij ons volgende casusoverleg? (demo)",
+        7,
+        planned,
+    )
+    _asked_ago(attend, 20)
+    capacity.accept_capacity_request(attend, assignee=users["politie"], by=users["politie"])
+    advice = ask(
+        "regisseur",
+        H,
+        nctv,
+        "advice",
+        "non_acute",
+        "Advies over de aanpak van online ronselen in de wijk. (demo)",
+        21,
+    )
+    _asked_ago(advice, 50)
+    capacity.propose_capacity_date(
+        advice, proposed_date=today + dt.timedelta(days=28), by=users["nctv"]
+    )
+    duiding = ask(
+        "weide.regisseur",
+        W,
+        nctv,
+        "duiding",
+        "non_acute",
+        "Een duiding van de dreiging rond een lokale groep. (demo)",
+        14,
+    )
+    _asked_ago(duiding, 160)
+    capacity.accept_capacity_request(duiding, assignee=users["nctv"], by=users["nctv"])
+    report = ask(
+        "klein.adviseur",
+        K,
+        om,
+        "advice",
+        "non_acute",
+        "Kan het OM toelichten wat het kan delen voor het overleg? (demo)",
+        10,
+    )
+    _asked_ago(report, 90)
+    capacity.decline_capacity_request(
+        report,
+        reason="Dit loopt via het arrondissementsparket in de driehoek. (demo)",
+        by=users["officier"],
+    )
+    open_late = ask(
+        "klein.adviseur",
+        K,
+        nctv,
+        "attendance",
+        "acute",
+        "Wij willen de NCTV snel bij een overleg over een zorgelijke casus. (demo)",
+        2,
+    )
+    _asked_ago(open_late, 30)
+    ask(
+        "weide.regisseur",
+        W,
+        police,
+        "report",
+        "non_acute",
+        "Een bestuurlijke rapportage voor een mogelijke maatregel. (demo)",
+        20,
+    )

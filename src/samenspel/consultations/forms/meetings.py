@@ -112,7 +112,7 @@ class InviteForm(_ChoicesForm):
         label=_("Partner"), error_messages={"required": _("Kies een partner.")}
     )
     reason = forms.CharField(
-        label=_("Waarom is deze partner nodig?"),
+        label=_("Waarom deze partner nodig is"),
         max_length=2000,
         widget=TEXT,
         error_messages={"required": _("Schrijf op waarom deze partner bij deze casus nodig is.")},
@@ -244,7 +244,7 @@ class NominateForm(_ChoicesForm):
         label=_("Casusoverleg"), error_messages={"required": _("Kies een casusoverleg.")}
     )
     reason = forms.CharField(
-        label=_("Waarom moet de casus besproken worden?"),
+        label=_("Waarom de casus besproken moet worden"),
         max_length=2000,
         widget=TEXT,
         error_messages={"required": _("Schrijf op waarom de casus besproken moet worden.")},

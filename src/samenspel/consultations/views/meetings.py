@@ -328,7 +328,18 @@ def _entries(rows: list[AgendaRow], forms: dict[uuid.UUID, dict[str, Any]]) -> l
 def meeting(request: HttpRequest, meeting_uuid: uuid.UUID) -> HttpResponse:
     """Show a meeting: the agenda as this reader may see it, and for the chair its controls."""
     me = request_user(request)
-    meeting = selectors.get_meeting_for(me, meeting_uuid)
+    return _meeting_page(request, selectors.get_meeting_for(me, meeting_uuid))
+
+
+def _meeting_page(
+    request: HttpRequest,
+    meeting: Meeting,
+    *,
+    comment_form: CommentForm | None = None,
+    correction_form: ReasonForm | None = None,
+) -> HttpResponse:
+    """Render the meeting page; with a bound form that failed, with its errors (400)."""
+    me = request_user(request)
     rows = selectors.agenda_of(me, meeting)
     runs = allowed(me, "meeting.run", on=meeting)
     minutes = services.current_minutes(meeting)
@@ -343,11 +354,12 @@ def meeting(request: HttpRequest, meeting_uuid: uuid.UUID) -> HttpResponse:
     if runs:
         # The item forms come one item at a time (item_edit), so that the page stays light
         # however long the agenda is.
-        context["comment_form"] = CommentForm()
-        context["correction_form"] = ReasonForm()
+        context["comment_form"] = comment_form or CommentForm()
+        context["correction_form"] = correction_form or ReasonForm()
     context["entries"] = _entries(rows, {})
     context["L"] = _labels()
-    return render(request, "consultations/meeting.html", context)
+    failed = any(f is not None and f.errors for f in (comment_form, correction_form))
+    return render(request, "consultations/meeting.html", context, status=400 if failed else 200)
 
 
 def _back_to_meeting(meeting: Meeting, anchor: str = "") -> HttpResponse:
@@ -668,16 +680,16 @@ def minutes_comment(request: HttpRequest, meeting_uuid: uuid.UUID) -> HttpRespon
     form = CommentForm(request.POST)
     if minutes is None:
         messages.error(request, _("Leg eerst vast dat het overleg is gehouden."))
-    elif not form.is_valid():
-        messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
-    else:
+        return _back_to_meeting(meeting, "verslag")
+    if form.is_valid():
         try:
             services.open_for_comment(minutes, until=form.cleaned_data["until"], by=me)
         except ValidationError as exc:
-            messages.error(request, _message(exc))
+            form.add_service_errors(exc)
         else:
             messages.success(request, _("Het verslag ligt voor commentaar bij de deelnemers."))
-    return _back_to_meeting(meeting, "verslag")
+            return _back_to_meeting(meeting, "verslag")
+    return _meeting_page(request, meeting, comment_form=form)
 
 
 @require_POST
@@ -704,16 +716,17 @@ def minutes_correct(request: HttpRequest, meeting_uuid: uuid.UUID) -> HttpRespon
     me = request_user(request)
     meeting = selectors.get_meeting_for(me, meeting_uuid, Action.MANAGE)
     form = ReasonForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Geef een reden op. Er is niets gewijzigd."))
-        return _back_to_meeting(meeting, "verslag")
-    try:
-        services.start_correction(meeting, reason=form.cleaned_data["reason"], by=me)
-    except ValidationError as exc:
-        messages.error(request, _message(exc))
-    else:
-        messages.success(request, _("Er is een nieuwe versie van het verslag om te corrigeren."))
-    return _back_to_meeting(meeting, "verslag")
+    if form.is_valid():
+        try:
+            services.start_correction(meeting, reason=form.cleaned_data["reason"], by=me)
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        else:
+            messages.success(
+                request, _("Er is een nieuwe versie van het verslag om te corrigeren.")
+            )
+            return _back_to_meeting(meeting, "verslag")
+    return _meeting_page(request, meeting, correction_form=form)
 
 
 # --- Action items and nominations ----------------------------------------------------------------
