@@ -421,3 +421,30 @@ def test_participant_sees_actions_of_its_organisation_but_outsider_does_not(cast
     assert not can(cast.outsider, Action.VIEW, action)
     with pytest.raises(Denied):
         selectors.get_action_for(cast.outsider, action.uuid)
+
+
+def test_the_worker_mails_an_action_reminder_to_an_owner_who_chose_mail(cast: Cast) -> None:
+    from django.core import mail
+
+    from samenspel.notifications import services as notification_services
+    from samenspel.notifications.worker import Worker
+
+    item = _meeting_with_item(cast)
+    cast.police_officer.email = "paul@politie.example"
+    cast.police_officer.save(update_fields=["email"])
+    notification_services.set_mail_topics([Topic.ACTION_DUE], by=cast.police_officer)
+    action = services.add_action(
+        item,
+        description="Verslag aanleveren.",
+        owner=cast.police_officer,
+        deadline=timezone.localdate() + dt.timedelta(days=1),
+        by=cast.case_manager,
+    )
+    mail.outbox.clear()
+    Worker(interval=0).run_once()
+    reminder = Notification.objects.get(topic=Topic.ACTION_DUE, object_uuid=action.uuid)
+    assert reminder.recipient_id == cast.police_officer.pk
+    assert [m.to for m in mail.outbox] == [["paul@politie.example"]]
+    # The mail names no person and no case: only that there is something to look at.
+    assert "Verslag aanleveren" not in mail.outbox[0].body
+    assert item.case.person.family_name not in mail.outbox[0].body
