@@ -336,6 +336,7 @@ def make_minuted_meeting(cast: Cast, *, invite: Organisation | None = None) -> M
         attendance=[cast.municipality_a, invite or cast.om],
         summary="Besproken: zorgen over nieuwe contacten.",
         by=cast.case_manager,
+        expected_version=0,
     )
     consultations.record_decision(
         item, kind="advice", measure="I-07", text="Adviseert een gesprek.", by=cast.case_manager

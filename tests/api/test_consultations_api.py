@@ -325,13 +325,25 @@ def test_minutes_are_approved_by_the_chair_only_and_once(cast: Cast) -> None:
     consultation = make_consultation(cast)
     director = _client(cast.case_manager)
     _held(consultation, director)
-    note = director.put(
-        f"{API}/items/{consultation.item.uuid}/note",
-        {"attendance": [str(cast.om.uuid)], "summary": "Besproken."},
-        content_type="application/json",
-    )
+    url = f"{API}/items/{consultation.item.uuid}/note"
+    body = {"attendance": [str(cast.om.uuid)], "summary": "Besproken."}
+    missing = director.put(url, body, content_type="application/json")
+    assert missing.status_code == 428
+    note = director.put(url, body, content_type="application/json", HTTP_IF_MATCH='"0"')
     assert note.status_code == 200, note.content
     assert note.json()["attendance"] == [str(cast.om.uuid)]
+    assert note.json()["version"] == 1
+    # A second writer who still saw no note gets 412 and overwrites nothing.
+    stale = director.put(
+        url,
+        {"attendance": [], "summary": "Anders."},
+        content_type="application/json",
+        HTTP_IF_MATCH='"0"',
+    )
+    assert stale.status_code == 412
+    assert stale.json()["current_version"] == 1
+    newer = director.put(url, body, content_type="application/json", HTTP_IF_MATCH='"1"')
+    assert newer.status_code == 200 and newer.json()["version"] == 2
     meeting = f"{API}/meetings/{consultation.meeting.uuid}"
     early = _post(director, f"{meeting}/minutes/approve")
     assert early.status_code == 422  # not yet for comment

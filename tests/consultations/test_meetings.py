@@ -379,7 +379,13 @@ def test_overdue_actions_are_listed_per_owner_and_come_back_on_the_agenda(cast: 
 
 def test_minutes_are_approved_by_the_chair_after_comments_and_then_frozen(cast: Cast) -> None:
     item = _meeting_with_item(cast)
-    services.write_note(item, attendance=[cast.police], summary="Besproken.", by=cast.case_manager)
+    services.write_note(
+        item,
+        attendance=[cast.police],
+        summary="Besproken.",
+        expected_version=0,
+        by=cast.case_manager,
+    )
     minutes = services.current_minutes(item.meeting)
     assert minutes is not None
     with pytest.raises(ValidationError):
@@ -391,7 +397,9 @@ def test_minutes_are_approved_by_the_chair_after_comments_and_then_frozen(cast: 
     assert minutes.status == MinutesStatus.APPROVED
     assert Meeting.objects.get(pk=item.meeting_id).status == MeetingStatus.APPROVED
     with pytest.raises(ValidationError):
-        services.write_note(item, attendance=[], summary="Anders.", by=cast.case_manager)
+        services.write_note(
+            item, attendance=[], summary="Anders.", expected_version=1, by=cast.case_manager
+        )
     # The database refuses a change even when the service is bypassed.
     with pytest.raises(IntegrityError), transaction.atomic():
         Minutes.objects.filter(pk=minutes.pk).update(correction_reason="x")
@@ -448,3 +456,25 @@ def test_the_worker_mails_an_action_reminder_to_an_owner_who_chose_mail(cast: Ca
     # The mail names no person and no case: only that there is something to look at.
     assert "Verslag aanleveren" not in mail.outbox[0].body
     assert item.case.person.family_name not in mail.outbox[0].body
+
+
+def test_two_writers_of_one_note_do_not_overwrite_each_other(cast: Cast) -> None:
+    from samenspel.lib.errors import StaleEdit
+
+    item = _meeting_with_item(cast)
+    first = services.write_note(
+        item, attendance=[], summary="Eerste.", expected_version=0, by=cast.case_manager
+    )
+    assert first.version == 1
+    with pytest.raises(StaleEdit) as caught:
+        services.write_note(
+            item, attendance=[], summary="Tweede.", expected_version=0, by=cast.adviser
+        )
+    assert caught.value.current_version == 1
+    first.refresh_from_db()
+    assert first.summary == "Eerste."
+    second = services.write_note(
+        item, attendance=[], summary="Tweede.", expected_version=1, by=cast.adviser
+    )
+    assert second.version == 2
+    assert _last(Event.MINUTES_WRITTEN).details == {"version": 2}

@@ -359,3 +359,23 @@ def test_minutes_forms_show_their_errors_at_the_field(cast: Cast) -> None:
     assert response.status_code == 400
     assert "Geef een reden op." in response.content.decode()
     assert meeting.minutes.count() == 1
+
+
+def test_a_stale_note_keeps_the_writers_text_and_says_so(cast: Cast) -> None:
+    meeting, first, _second = _world(cast)
+    _hold(meeting, cast)
+    services.write_note(
+        first, attendance=[], summary="Van de secretaris.", expected_version=0, by=cast.adviser
+    )
+    client = _client(cast.case_manager)
+    prefix = f"n{first.pk}"
+    response = client.post(
+        reverse("consultations:item_note", kwargs={"item_uuid": first.uuid}),
+        {f"{prefix}-summary": "Van de voorzitter.", f"{prefix}-version": "0"},
+        headers={"HX-Request": "true"},
+    )
+    body = response.content.decode()
+    assert "intussen bewaard" in body
+    assert "Van de voorzitter." in body  # nothing typed is lost
+    assert f'name="{prefix}-version" value="1"' in body
+    assert services.note_of(first).summary == "Van de secretaris."  # type: ignore[union-attr]

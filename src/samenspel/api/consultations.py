@@ -21,7 +21,7 @@ from ninja import Field, Router, Schema, Status
 
 from samenspel.accounts import selectors as accounts_selectors
 from samenspel.accounts.models import Organisation, User
-from samenspel.api.auth import idempotency_key, me
+from samenspel.api.auth import expected_version, idempotency_key, me
 from samenspel.api.cases import Ref
 from samenspel.api.openapi import decision
 from samenspel.api.schemas import In
@@ -114,6 +114,7 @@ class NoteOut(Schema):
     attendance: list[UUID]
     summary: str
     updated_at: dt.datetime
+    version: int  # send it back in If-Match when you write the note again
 
 
 class DecisionOut(Schema):
@@ -324,6 +325,7 @@ def _note_out(note: ItemNote, uuids: dict[int, UUID]) -> NoteOut:
         attendance=[uuids[pk] for pk in note.attendance if pk in uuids],
         summary=note.summary,
         updated_at=note.updated_at,
+        version=note.version,
     )
 
 
@@ -712,14 +714,19 @@ def invite_partner(request: HttpRequest, item_uuid: UUID, payload: InvitationIn)
 
 @router.put("/items/{item_uuid}/note", response=NoteOut)
 def write_item_note(request: HttpRequest, item_uuid: UUID, payload: NoteIn) -> Any:
-    """Write the minutes of the item: the organisations present (uuids) and a summary."""
+    """Write the minutes of the item: the organisations present (uuids) and a summary. Send
+    the note's `version` in If-Match (`"0"` for the first note of the item); 412 when
+    somebody else wrote it in between, nothing saved."""
     user = me(request)
     item = selectors.get_item_for(user, item_uuid)
+    seen = expected_version(request, item)
     wanted = set(payload.attendance)
     present = list(accounts_selectors.organisation_directory(user).filter(uuid__in=wanted))
     if len(present) != len(wanted):
         _refuse(user, item.meeting, "attendance", _("Kies alleen partners van dit casusoverleg."))
-    note = services.write_note(item, attendance=present, summary=payload.summary, by=user)
+    note = services.write_note(
+        item, attendance=present, summary=payload.summary, expected_version=seen, by=user
+    )
     return _note_out(note, {o.pk: o.uuid for o in present})
 
 

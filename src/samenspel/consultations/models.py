@@ -335,6 +335,8 @@ class ItemNote(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     updated_at = models.DateTimeField(default=timezone.now)
+    # Two secretaries writing the same item: the second save sees the first (If-Match).
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         constraints = [

@@ -426,6 +426,7 @@ def load_consultations(users: dict[str, User], orgs: dict[str, Organisation]) ->
         first,
         attendance=[orgs[H], police],
         summary="Zorgen over nieuwe contacten besproken (demo).",
+        expected_version=0,
         by=chair,
     )
     meetings.record_decision(

@@ -135,6 +135,9 @@ class NoteForm(_ChoicesForm):
         max_length=8000,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
+    # The version of the note the writer saw (0: none yet), so that two writers do not
+    # overwrite each other.
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
     def __init__(self, *args: Any, organisations: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

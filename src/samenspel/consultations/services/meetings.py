@@ -45,6 +45,7 @@ from samenspel.consultations.models import (
 )
 from samenspel.frameworks.selectors import framework_of
 from samenspel.lib.decisions import claim
+from samenspel.lib.errors import StaleEdit
 from samenspel.notifications import services as notifications
 from samenspel.notifications.models import Topic
 from samenspel.sharing.policy import Action, allowed, can, denied_for, require
@@ -65,6 +66,7 @@ __all__ = [
     "mark_held",
     "move_item",
     "nominate",
+    "note_of",
     "open_for_comment",
     "participant_organisations",
     "plan_meeting",
@@ -545,9 +547,18 @@ def _open_minutes(item: AgendaItem) -> Minutes:
 
 
 def write_note(
-    item: AgendaItem, *, attendance: Iterable[Organisation], summary: str, by: User
+    item: AgendaItem,
+    *,
+    attendance: Iterable[Organisation],
+    summary: str,
+    expected_version: int,
+    by: User,
 ) -> ItemNote:
-    """Write the minutes of one item: who attended and what was discussed."""
+    """Write the minutes of one item: who attended and what was discussed.
+
+    `expected_version` is the version of the note the writer saw (0: there was none yet); when
+    somebody saved in between, StaleEdit is raised and nothing is saved.
+    """
     _manage(by, item)
     minutes = _open_minutes(item)
     allowed_orgs = participant_organisations(item) | set(
@@ -560,19 +571,40 @@ def write_note(
         raise ValidationError({"attendance": _("Kies alleen partners van dit casusoverleg.")})
     if len(summary) > TEXT_MAX:
         raise ValidationError({"summary": _("Gebruik ten hoogste %(n)d tekens.") % {"n": TEXT_MAX}})
+    fields = {
+        "attendance": present,
+        "summary": summary.strip(),
+        "updated_by": by,
+        "updated_at": timezone.now(),
+    }
     with transaction.atomic():
-        note, _created = ItemNote.objects.update_or_create(
-            minutes=minutes,
-            item=item,
-            defaults={
-                "attendance": present,
-                "summary": summary.strip(),
-                "updated_by": by,
-                "updated_at": timezone.now(),
-            },
-        )
-        audit.record(Event.MINUTES_WRITTEN, by=by, obj=item, purpose=PURPOSE)
+        current = ItemNote.objects.filter(minutes=minutes, item=item).first()
+        seen = current.version if current is not None else 0
+        if expected_version != seen:
+            raise StaleEdit("consultations.itemnote", seen)
+        if current is None:
+            try:
+                with transaction.atomic():
+                    note = ItemNote.objects.create(minutes=minutes, item=item, **fields)
+            except IntegrityError:
+                raise StaleEdit("consultations.itemnote", 1) from None
+        else:
+            changed = ItemNote.objects.filter(pk=current.pk, version=seen).update(
+                version=F("version") + 1, **fields
+            )
+            if not changed:
+                raise StaleEdit("consultations.itemnote", seen + 1)
+            note = ItemNote.objects.get(pk=current.pk)
+        audit.record(Event.MINUTES_WRITTEN, by=by, obj=item, purpose=PURPOSE, version=note.version)
     return note
+
+
+def note_of(item: AgendaItem) -> ItemNote | None:
+    """Return the item's note in the newest minutes, if it has one."""
+    minutes = current_minutes(item.meeting)
+    if minutes is None:
+        return None
+    return ItemNote.objects.filter(minutes=minutes, item=item).first()
 
 
 def decision_authorities(item: AgendaItem, measure: str) -> list[Organisation]:

@@ -48,7 +48,7 @@ from samenspel.consultations.models import (
 )
 from samenspel.consultations.selectors import AgendaRow
 from samenspel.frameworks.selectors import current_version, framework_of
-from samenspel.lib.errors import DecisionConflict
+from samenspel.lib.errors import DecisionConflict, StaleEdit
 from samenspel.sharing.policy import Action, Denied, allowed
 
 
@@ -239,7 +239,9 @@ def _item_forms(me: User, meeting: Meeting, item: AgendaItem) -> dict[str, Any]:
     ]
     authorities = [(str(o.uuid), o.name) for o in _participant_orgs(meeting, item)]
     return {
-        "note_form": NoteForm(organisations=organisations, prefix=f"n{item.pk}"),
+        "note_form": NoteForm(
+            organisations=organisations, prefix=f"n{item.pk}", initial=_note_initial(item)
+        ),
         "decision_form": DecisionForm(
             measures=measures,
             organisations=authorities,
@@ -250,6 +252,14 @@ def _item_forms(me: User, meeting: Meeting, item: AgendaItem) -> dict[str, Any]:
             owners=owners, prefix=f"a{item.pk}", initial={"key": secrets.token_hex(8)}
         ),
     }
+
+
+def _note_initial(item: AgendaItem) -> dict[str, Any]:
+    """Start the note form from the note as it is now, with its version."""
+    note = services.note_of(item)
+    if note is None:
+        return {"version": 0}
+    return {"version": note.version, "summary": note.summary, "attendance": note.attendance}
 
 
 def meeting_partners(meeting: Meeting) -> list[Any]:
@@ -559,7 +569,25 @@ def item_note(request: HttpRequest, item_uuid: uuid.UUID) -> HttpResponse:
                 item,
                 attendance=[organisations[k] for k in form.cleaned_data["attendance"]],
                 summary=form.cleaned_data["summary"],
+                expected_version=form.cleaned_data["version"],
                 by=me,
+            )
+        except StaleEdit as exc:
+            # Keep what this writer typed, on top of the newer version, and say so.
+            data = request.POST.copy()
+            data[f"n{item.pk}-version"] = str(exc.current_version)
+            form = NoteForm(
+                data,
+                organisations=[(k, o.name) for k, o in organisations.items()],
+                prefix=f"n{item.pk}",
+            )
+            form.is_valid()
+            form.add_error(
+                None,
+                _(
+                    "Iemand anders heeft het verslag van deze casus intussen bewaard. Uw "
+                    "tekst staat hieronder en is nog niet opgeslagen: vergelijk en bewaar opnieuw."
+                ),
             )
         except ValidationError as exc:
             form.add_service_errors(exc)
