@@ -379,3 +379,19 @@ def test_a_stale_note_keeps_the_writers_text_and_says_so(cast: Cast) -> None:
     assert "Van de voorzitter." in body  # nothing typed is lost
     assert f'name="{prefix}-version" value="1"' in body
     assert services.note_of(first).summary == "Van de secretaris."  # type: ignore[union-attr]
+
+
+def test_agenda_lines_escape_what_users_typed(cast: Cast) -> None:
+    series = make_series(cast)
+    case = make_case(cast, family_name='<b onmouseover="x">Vet</b>')
+    meeting = make_meeting(series, by=cast.case_manager)
+    item = services.add_item(meeting, case=case, note="<i>schuin</i> & zo", by=cast.case_manager)
+    services.invite(item, organisation=cast.police, reason="<script>", by=cast.case_manager)
+    page = _client(cast.case_manager).get(
+        reverse("consultations:meeting", kwargs={"meeting_uuid": meeting.uuid})
+    )
+    text = page.content.decode()
+    assert "&lt;b onmouseover=&quot;x&quot;&gt;Vet&lt;/b&gt;" in text
+    assert "&lt;i&gt;schuin&lt;/i&gt; &amp; zo" in text
+    assert "(&lt;script&gt;)" in text
+    assert "<script>" not in text.split('id="agenda"')[1]

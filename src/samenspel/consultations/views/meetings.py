@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import secrets
 import uuid
-from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -18,7 +17,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST, require_safe
 
 from samenspel.accounts.models import Organisation, User
@@ -46,7 +44,7 @@ from samenspel.consultations.models import (
     MeetingStatus,
     MinutesStatus,
 )
-from samenspel.consultations.selectors import AgendaRow
+from samenspel.consultations.views.agenda import entries as _entries
 from samenspel.frameworks.selectors import current_version, framework_of
 from samenspel.lib.errors import DecisionConflict, StaleEdit
 from samenspel.sharing.policy import Action, Denied, allowed
@@ -273,67 +271,6 @@ def _participant_orgs(meeting: Meeting, item: AgendaItem) -> list[Organisation]:
     return list(Organisation.objects.filter(pk__in=ids).order_by("name"))
 
 
-_ZERO = uuid.UUID(int=0)
-
-
-@dataclass
-class Entry:
-    """One agenda line ready to print: its texts and links made once, in Python, so that a
-    long agenda renders in a fixed, small number of template steps per line."""
-
-    row: AgendaRow
-    forms: dict[str, Any]
-    title: str = ""
-    reason: str = ""
-    counts: str = ""
-    item_url: str = ""
-    edit_url: str = ""
-
-
-def _labels() -> dict[str, str]:
-    """Return the fixed words of an agenda line, translated once per page."""
-    return {
-        "not_for_you": _("niet voor u"),
-        "removed": _("Van de agenda gehaald:"),
-        "proposal": _("voorstel"),
-        "invited": _("Uitgenodigd:"),
-        "minutes": _("Verslag:"),
-        "by": _("door"),
-        "action": _("Actie"),
-        "until": _("uiterlijk"),
-        "up": _("Omhoog"),
-        "down": _("Omlaag"),
-        "remove": _("Van de agenda halen"),
-        "invite": _("Partner uitnodigen"),
-        "record": _("Verslag, besluit of actie vastleggen"),
-    }
-
-
-def _entries(rows: list[AgendaRow], forms: dict[uuid.UUID, dict[str, Any]]) -> list[Entry]:
-    """Return the agenda lines with their texts (no person data for a hidden line)."""
-    item_base = reverse("consultations:item", kwargs={"item_uuid": _ZERO})
-    edit_base = reverse("consultations:item_edit", kwargs={"item_uuid": _ZERO})
-    zero = str(_ZERO)
-    entries = []
-    for row in rows:
-        entry = Entry(row=row, forms=forms.get(row.uuid, {}))
-        entry.title = _("Casus %(n)d") % {"n": row.number}
-        if row.item is not None:
-            key = str(row.uuid)
-            entry.item_url = item_base.replace(zero, key)
-            entry.edit_url = edit_base.replace(zero, key)
-            reason = str(row.item.get_reason_display())
-            entry.reason = reason[:1].upper() + reason[1:]
-            if row.open_actions:
-                entry.counts = ngettext(
-                    "%(n)d open actie", "%(n)d open acties", row.open_actions
-                ) % {"n": row.open_actions}
-                if row.overdue_actions:
-                    entry.counts += ", " + _("%(n)d over de termijn") % {"n": row.overdue_actions}
-        entries.append(entry)
-    return entries
-
-
 @require_safe
 def meeting(request: HttpRequest, meeting_uuid: uuid.UUID) -> HttpResponse:
     """Show a meeting: the agenda as this reader may see it, and for the chair its controls."""
@@ -366,8 +303,7 @@ def _meeting_page(
         # however long the agenda is.
         context["comment_form"] = comment_form or CommentForm()
         context["correction_form"] = correction_form or ReasonForm()
-    context["entries"] = _entries(rows, {})
-    context["L"] = _labels()
+    context["entries"] = _entries(rows, {}, runs=runs, status=meeting.status)
     failed = any(f is not None and f.errors for f in (comment_form, correction_form))
     return render(request, "consultations/meeting.html", context, status=400 if failed else 200)
 
@@ -508,8 +444,9 @@ def _item_response(
         request,
         template,
         {
-            "e": _entries(rows, {item.uuid: forms})[0],
-            "L": _labels(),
+            "e": _entries(
+                rows, {item.uuid: forms}, runs=True, status=meeting.status, saved=message
+            )[0],
             "meeting": meeting,
             "runs": True,
             "saved": message,
