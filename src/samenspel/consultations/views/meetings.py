@@ -228,21 +228,23 @@ def _item_forms(me: User, meeting: Meeting, item: AgendaItem) -> dict[str, Any]:
             (str(p.organisation.uuid), p.organisation.name) for p in meeting_partners(meeting)
         ]
         return {"invite_form": InviteForm(partners=partners, prefix=f"i{item.pk}")}
-    organisations = [(str(o.pk), o.name) for o in _participant_orgs(meeting, item)]
+    participants = _participant_orgs(meeting, item)
+    organisations = [(str(o.uuid), o.name) for o in participants]
     framework = framework_of(item.case.framework_version)
     measures = [(m.id, m.label) for m in framework.measures]
     owners = [
         (str(u.uuid), f"{u.full_name} ({u.organisation.name})")
         for u in selectors.action_owners(item)
     ]
-    authorities = [(str(o.uuid), o.name) for o in _participant_orgs(meeting, item)]
     return {
         "note_form": NoteForm(
-            organisations=organisations, prefix=f"n{item.pk}", initial=_note_initial(item)
+            organisations=organisations,
+            prefix=f"n{item.pk}",
+            initial=_note_initial(item, participants),
         ),
         "decision_form": DecisionForm(
             measures=measures,
-            organisations=authorities,
+            organisations=organisations,
             prefix=f"d{item.pk}",
             initial={"key": secrets.token_hex(8)},
         ),
@@ -252,12 +254,13 @@ def _item_forms(me: User, meeting: Meeting, item: AgendaItem) -> dict[str, Any]:
     }
 
 
-def _note_initial(item: AgendaItem) -> dict[str, Any]:
+def _note_initial(item: AgendaItem, organisations: list[Organisation]) -> dict[str, Any]:
     """Start the note form from the note as it is now, with its version."""
     note = services.note_of(item)
     if note is None:
         return {"version": 0}
-    return {"version": note.version, "summary": note.summary, "attendance": note.attendance}
+    present = [str(o.uuid) for o in organisations if o.pk in note.attendance]
+    return {"version": note.version, "summary": note.summary, "attendance": present}
 
 
 def meeting_partners(meeting: Meeting) -> list[Any]:
@@ -494,7 +497,7 @@ def item_note(request: HttpRequest, item_uuid: uuid.UUID) -> HttpResponse:
     """Write who attended an item and what was discussed."""
     me = request_user(request)
     item = _item(request, item_uuid, Action.MANAGE)
-    organisations = {str(o.pk): o for o in _participant_orgs(item.meeting, item)}
+    organisations = {str(o.uuid): o for o in _participant_orgs(item.meeting, item)}
     form = NoteForm(
         request.POST,
         organisations=[(k, o.name) for k, o in organisations.items()],
