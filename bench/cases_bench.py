@@ -24,18 +24,16 @@ import datetime as dt
 import json
 import os
 import random
-import shutil
 import statistics
-import tempfile
 import time
 import uuid
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import quote
+
+from scratch import migrate_and_describe, scratch_database
 
 MUNICIPALITIES = 342
 ZIPF = 1.7  # weight of the i-th municipality is i ** -ZIPF
-PG_ADMIN = "postgresql://root@127.0.0.1:5432/postgres"
 PG_NAME = "samenspel_bench"
 NO_LOGIN = "!"  # an unusable password hash: the seeded users never log in
 
@@ -180,64 +178,14 @@ def main() -> None:
     )
     args = parser.parse_args()
 
-    folder = tempfile.mkdtemp(prefix="samenspel-bench-")
-    if args.db == "postgres":
-        name = args.pg_name
-        _pg_admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)", f"CREATE DATABASE {name}")
-        url = f"postgres://root@127.0.0.1:5432/{name}"
-        if args.pg_socket:  # a server on the same machine, as libpq reaches it by default
-            url = f"postgres://root@{quote(args.pg_socket, safe='')}/{name}"
-    else:
-        url = f"sqlite:///{folder}/bench.sqlite3"
-    os.environ.update(
-        SAMENSPEL_ENV="production",
-        SAMENSPEL_SECRET_KEY="bench-only-" + uuid.uuid4().hex * 2,
-        SAMENSPEL_ALLOWED_HOSTS="localhost",
-        SAMENSPEL_DATA_DIR=folder,
-        DATABASE_URL=url,
-        DJANGO_SETTINGS_MODULE="samenspel.settings",
-    )
-    os.environ.pop("SAMENSPEL_DEBUG", None)
-    try:
+    with scratch_database(args.db, pg_name=args.pg_name, keep=args.keep, pg_socket=args.pg_socket):
         run(args)
-    finally:
-        if not args.keep:
-            from django.db import connections
-
-            connections.close_all()
-            if args.db == "postgres":
-                _pg_admin(f"DROP DATABASE IF EXISTS {args.pg_name} WITH (FORCE)")
-            shutil.rmtree(folder, ignore_errors=True)
-
-
-def _pg_admin(*statements: str) -> None:
-    import psycopg
-
-    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-        for statement in statements:
-            conn.execute(statement.encode())
 
 
 def run(args: argparse.Namespace) -> None:
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.core.management import call_command
+    print(f"database {migrate_and_describe()}")
     from django.db import connection
 
-    assert settings.PRODUCTION and not settings.DEBUG
-    call_command("migrate", verbosity=0)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT sqlite_version()" if connection.vendor == "sqlite" else "SHOW server_version"
-        )
-        version = cursor.fetchone()[0]
-    host = connection.settings_dict.get("HOST") or "-"
-    print(
-        f"database vendor={connection.vendor} version={version} host={host} "
-        f"load={os.getloadavg()[0]:.1f}"
-    )
     started = time.perf_counter()
     world = Seeder(
         random.Random(4),  # noqa: S311 - repeatable test data, not secrets

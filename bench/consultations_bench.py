@@ -27,15 +27,13 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
-import shutil
 import statistics
-import tempfile
 import time
-import uuid
 from collections.abc import Callable
 from typing import Any
 
-PG_ADMIN = "postgresql://root@127.0.0.1:5432/postgres"
+from scratch import migrate_and_describe, scratch_database
+
 PG_NAME = "samenspel_bench_consult"
 GOAL_MS = 30.0
 
@@ -51,58 +49,16 @@ def main() -> None:
     parser.add_argument("--pg-name", default=PG_NAME, help=f"PostgreSQL database ({PG_NAME})")
     args = parser.parse_args()
 
-    folder = tempfile.mkdtemp(prefix="samenspel-bench-")
-    if args.db == "postgres":
-        name = args.pg_name
-        _pg_admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)", f"CREATE DATABASE {name}")
-        url = f"postgres://root@127.0.0.1:5432/{name}"
-    else:
-        url = f"sqlite:///{folder}/bench.sqlite3"
-    os.environ.update(
-        SAMENSPEL_ENV="production",
-        SAMENSPEL_SECRET_KEY="bench-only-" + uuid.uuid4().hex * 2,
-        SAMENSPEL_ALLOWED_HOSTS="localhost,testserver",
-        SAMENSPEL_DATA_DIR=folder,
-        DATABASE_URL=url,
-        DJANGO_SETTINGS_MODULE="samenspel.settings",
-    )
-    os.environ.pop("SAMENSPEL_DEBUG", None)
-    try:
+    with scratch_database(
+        args.db, pg_name=args.pg_name, keep=args.keep, hosts="localhost,testserver"
+    ):
         run(args)
-    finally:
-        if not args.keep:
-            from django.db import connections
-
-            connections.close_all()
-            if args.db == "postgres":
-                _pg_admin(f"DROP DATABASE IF EXISTS {args.pg_name} WITH (FORCE)")
-            shutil.rmtree(folder, ignore_errors=True)
-
-
-def _pg_admin(*statements: str) -> None:
-    import psycopg
-
-    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-        for statement in statements:
-            conn.execute(statement.encode())
 
 
 def run(args: argparse.Namespace) -> None:
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.core.management import call_command
+    print(f"database {migrate_and_describe()}")
     from django.db import connection
 
-    assert settings.PRODUCTION and not settings.DEBUG
-    call_command("migrate", verbosity=0)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT sqlite_version()" if connection.vendor == "sqlite" else "SHOW server_version"
-        )
-        version = cursor.fetchone()[0]
-    print(f"database vendor={connection.vendor} version={version} load={os.getloadavg()[0]:.1f}")
     started = time.perf_counter()
     world = build(args.cases, args.small, args.actions)
     print(
