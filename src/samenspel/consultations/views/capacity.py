@@ -278,7 +278,9 @@ def bar_chart(
     carries its value as text, and the series differ by pattern as well as colour, so the
     chart reads without colour; the data table beside it holds the same figures.
     """
-    label_width, bar_area, bar_height, gap = 200, 360, 18, 14
+    # Each partner's name stands on its own line above its bars, so a long name never runs
+    # into a bar (the bars start at the left edge, under the name).
+    label_width, bar_area, bar_height, gap = 0, 480, 18, 14
     styles = (("#01689b", ""), ("#e17000", f"url(#{chart_id}-hatch)"))
     peak = max((v for _label, values in groups for v in values if v is not None), default=0.0)
     scale = bar_area / peak if peak else 0.0
@@ -287,11 +289,13 @@ def bar_chart(
     for label, values in groups:
         rows.append(
             format_html(
-                '<text x="0" y="{}" font-size="13" dominant-baseline="middle">{}</text>',
-                y + bar_height * len(values) / 2,
+                '<text x="0" y="{}" font-size="13" font-weight="bold" '
+                'dominant-baseline="middle">{}</text>',
+                y + 9,
                 label,
             )
         )
+        y += 22
         for i, value in enumerate(values):
             colour, pattern = styles[i % len(styles)]
             width = round((value or 0) * scale, 1)

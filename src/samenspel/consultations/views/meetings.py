@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
@@ -299,6 +300,8 @@ def _meeting_page(
         "runs": runs,
         "minutes": minutes,
         "may_approve": allowed(me, "minutes.approve", on=meeting),
+        # "Held" only from the meeting's day on (the service refuses it before).
+        "may_hold": timezone.localtime(meeting.starts_at).date() <= timezone.localdate(),
         "versions": selectors.minutes_of(meeting) if minutes else [],
     }
     if runs:
