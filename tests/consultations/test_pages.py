@@ -397,3 +397,19 @@ def test_agenda_lines_escape_what_users_typed(cast: Cast) -> None:
     assert "&lt;i&gt;schuin&lt;/i&gt; &amp; zo" in text
     assert "(&lt;script&gt;)" in text
     assert "<script>" not in text.split('id="agenda"')[1]
+
+
+def test_the_series_page_lists_its_open_actions_for_who_runs_it(cast: Cast) -> None:
+    meeting, first, _second = _world(cast)
+    _hold(meeting, cast)
+    services.add_action(
+        first,
+        description="Huisbezoek afleggen.",
+        owner=cast.police_officer,
+        deadline=timezone.localdate() + dt.timedelta(days=2),
+        by=cast.case_manager,
+    )
+    url = reverse("consultations:series_detail", kwargs={"series_uuid": meeting.series.uuid})
+    assert "Huisbezoek afleggen." in _client(cast.case_manager).get(url).content.decode()
+    # A partner sees the series, not the list of all its actions.
+    assert "Huisbezoek afleggen." not in _client(cast.prosecutor).get(url).content.decode()

@@ -131,6 +131,7 @@ def series_detail(request: HttpRequest, series_uuid: uuid.UUID) -> HttpResponse:
     me = request_user(request)
     series = selectors.get_series_for(me, series_uuid)
     selectors.record_series_read(me, series)
+    manages = allowed(me, "series.manage", on=series)
     return render(
         request,
         "consultations/series_detail.html",
@@ -138,7 +139,11 @@ def series_detail(request: HttpRequest, series_uuid: uuid.UUID) -> HttpResponse:
             "series": series,
             "partners": selectors.partners_of(series),
             "meetings": selectors.meetings_of(me, series),
-            "manages": allowed(me, "series.manage", on=series),
+            "manages": manages,
+            # Who runs the series keeps track of its open actions, overdue ones first in view.
+            "actions": selectors.actions_for(me, scope="series", series=series)
+            if manages
+            else None,
         },
     )
 
