@@ -4,7 +4,7 @@ the meeting page's htmx item forms, need-to-know on the agenda, and the keyboard
 The demo holds Havenstad's consultation series: a held meeting with approved minutes and an
 overdue action for the police, and a planned meeting with a proposed agenda where the police is
 invited for one item. The identifiers are read from the demo's database (`samenspel shell -c`);
-a capacity request to the NCTV is made there too when the demo has none.
+an open capacity request of Havenstad's to the NCTV is made there too when the demo has none.
 """
 
 from __future__ import annotations
@@ -40,7 +40,12 @@ series = Series.objects.get(name="Casusoverleg PGA Havenstad (demo)")
 held = Meeting.objects.filter(series=series).exclude(status=MeetingStatus.PLANNED).get()
 planned = Meeting.objects.get(series=series, status=MeetingStatus.PLANNED)
 nctv = Organisation.objects.get(type=OrganisationType.NCTV, name="NCTV")
-request = CapacityRequest.objects.filter(addressed=nctv).order_by("requested_at").first()
+# An open request of Havenstad's to the NCTV: the desk answers it, the requester reads it.
+request = (
+    CapacityRequest.objects.filter(addressed=nctv, municipality=series.owner, status="requested")
+    .order_by("requested_at")
+    .first()
+)
 if request is None:
     request = capacity.request_capacity(
         series.owner, addressed=nctv, kind="attendance", urgency="non_acute",
