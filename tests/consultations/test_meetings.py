@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from samenspel.audit.events import Event
@@ -386,6 +386,7 @@ def test_minutes_are_approved_by_the_chair_after_comments_and_then_frozen(cast: 
         expected_version=0,
         by=cast.case_manager,
     )
+    services.record_decision(item, kind="advice", text="Advies.", by=cast.case_manager)
     minutes = services.current_minutes(item.meeting)
     assert minutes is not None
     with pytest.raises(ValidationError):
@@ -400,11 +401,15 @@ def test_minutes_are_approved_by_the_chair_after_comments_and_then_frozen(cast: 
         services.write_note(
             item, attendance=[], summary="Anders.", expected_version=1, by=cast.case_manager
         )
-    # The database refuses a change even when the service is bypassed.
-    with pytest.raises(IntegrityError), transaction.atomic():
+    # The database refuses a change even when the service is bypassed (SQLite raises an
+    # IntegrityError, PostgreSQL a ProgrammingError: both are a DatabaseError).
+    frozen = "approved minutes cannot be changed"
+    with pytest.raises(DatabaseError, match=frozen), transaction.atomic():
         Minutes.objects.filter(pk=minutes.pk).update(correction_reason="x")
-    with pytest.raises(IntegrityError), transaction.atomic():
+    with pytest.raises(DatabaseError, match=frozen), transaction.atomic():
         minutes.notes.update(summary="Stiekem anders.")
+    with pytest.raises(DatabaseError, match=frozen), transaction.atomic():
+        Decision.objects.filter(minutes=minutes).delete()
     # A correction is a new version with a reason; the approved one stays.
     with pytest.raises(ValidationError):
         services.start_correction(item.meeting, reason="", by=cast.case_manager)
@@ -413,6 +418,7 @@ def test_minutes_are_approved_by_the_chair_after_comments_and_then_frozen(cast: 
     )
     assert correction.number == 2
     assert correction.notes.get().summary == "Besproken."
+    assert correction.decisions.get().text == "Advies."
     assert Minutes.objects.get(pk=minutes.pk).notes.get().summary == "Besproken."
 
 
