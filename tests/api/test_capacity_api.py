@@ -156,3 +156,29 @@ def test_statistics_answer_json_and_are_audited(cast: Cast) -> None:
         f"{BASE}/statistics", {"start": today, "end": "2020-01-01"}
     )
     assert bad.status_code == 422
+
+
+def test_a_date_is_only_a_date_written_as_a_date(cast: Cast) -> None:
+    client = _client(cast.case_manager)
+    for start in ("0", "1700000000", "7-12-2026", "2026-13-45"):
+        response = client.get(f"{BASE}/statistics", {"start": start})
+        assert response.status_code == 422, start
+        assert response.json()["errors"] == {
+            "query.start": ["Dit is geen geldige datum (jjjj-mm-dd)."]
+        }
+    created = client.post(
+        BASE,
+        {
+            "municipality": str(cast.municipality_a.uuid),
+            "addressed": str(cast.nctv.uuid),
+            "kind": "advice",
+            "urgency": "non_acute",
+            "needed_by": 0,
+            "question": "Advies graag.",
+        },
+        content_type="application/json",
+        HTTP_IDEMPOTENCY_KEY="date-as-number",
+    )
+    assert created.status_code == 422
+    assert "needed_by" in created.json()["errors"]
+    assert not CapacityRequest.objects.exists()

@@ -18,7 +18,7 @@ from ninja import Router, Schema, Status
 from samenspel.api.auth import idempotency_key, me, set_etag
 from samenspel.api.cases import Ref
 from samenspel.api.openapi import decision
-from samenspel.api.schemas import In
+from samenspel.api.schemas import In, IsoDate
 from samenspel.consultations import selectors, services
 from samenspel.consultations.models import CapacityRequest
 from samenspel.sharing.policy import Action
@@ -34,7 +34,7 @@ class CapacityIn(In):
     addressed: UUID
     kind: Literal["attendance", "duiding", "advice", "report"]
     urgency: Literal["acute", "non_acute"]
-    needed_by: dt.date
+    needed_by: IsoDate
     question: str
     meeting: UUID | None = None
 
@@ -45,7 +45,7 @@ class AcceptCapacityIn(In):
 
 
 class OtherDateIn(In):
-    proposed_date: dt.date
+    proposed_date: IsoDate
     answer: str = ""
 
 
@@ -217,7 +217,7 @@ def request_capacity(request: HttpRequest, payload: CapacityIn, response: HttpRe
 
 @router.get("/statistics", response=StatisticsOut)
 def capacity_statistics(
-    request: HttpRequest, start: dt.date | None = None, end: dt.date | None = None
+    request: HttpRequest, start: IsoDate | None = None, end: IsoDate | None = None
 ) -> Any:
     """Return the figures per partner and per municipality, priority and other side by side.
 

@@ -24,7 +24,7 @@ from samenspel.accounts.models import Organisation, User
 from samenspel.api.auth import expected_version, idempotency_key, me
 from samenspel.api.cases import Ref
 from samenspel.api.openapi import decision
-from samenspel.api.schemas import In
+from samenspel.api.schemas import In, IsoDate
 from samenspel.consultations import selectors, services
 from samenspel.consultations.models import (
     ActionItem,
@@ -248,7 +248,7 @@ class ItemDecisionIn(In):
 class ActionIn(In):
     description: str = ""
     owner: UUID | None = None
-    deadline: dt.date | None = None
+    deadline: IsoDate | None = None
 
 
 class ActionCloseIn(In):
@@ -257,7 +257,7 @@ class ActionCloseIn(In):
 
 
 class CommentIn(In):
-    until: dt.date | None = None
+    until: IsoDate | None = None
 
 
 class CorrectionIn(In):

@@ -8,14 +8,32 @@
 
 from __future__ import annotations
 
-from typing import Any
+import datetime as dt
+import re
+from typing import Annotated, Any
 
 from ninja import Schema
-from pydantic import ConfigDict
+from pydantic import BeforeValidator, ConfigDict
+from pydantic_core import PydanticCustomError
 
 NO_NUL = "^[^\\u0000]*$"
 # Text that must say something: at least one character that is not a space (and no NUL).
 NOT_BLANK = "^[^\\u0000]*[^\\s\\u0000][^\\u0000]*$"
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _iso_date(value: Any) -> Any:
+    # Pydantic would read a number as seconds since 1970 ("?start=0" as 1 January 1970): a
+    # date here is written as a date, jjjj-mm-dd, as the document says.
+    if isinstance(value, dt.date) or (isinstance(value, str) and _ISO_DATE.fullmatch(value)):
+        return value
+    raise PydanticCustomError("date_parsing", "Dit is geen geldige datum (jjjj-mm-dd).")
+
+
+# A date in a query parameter or a body, only as jjjj-mm-dd.
+IsoDate = Annotated[dt.date, BeforeValidator(_iso_date)]
 
 
 def _no_nul_in_texts(schema: dict[str, Any]) -> None:
