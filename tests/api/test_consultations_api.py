@@ -217,6 +217,10 @@ def test_partner_sees_the_series_but_may_not_run_it(cast: Cast) -> None:
     assert refused.status_code == 403
     consultation.meeting.refresh_from_db()
     assert consultation.meeting.agenda_confirmed_at is None
+    # Nor may a partner set up a series of its own: 403, a documented answer of a write.
+    own = _post(prosecutor, f"{API}/series", {"name": "Eigen overleg", "chair": None})
+    assert own.status_code == 403, own.content
+    assert Series.objects.count() == 1
 
 
 def test_decision_of_the_casusoverleg_on_i07_is_refused_but_an_advice_is_accepted(

@@ -13,7 +13,7 @@ import datetime as dt
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -37,7 +37,7 @@ from samenspel.consultations.models import (
     Series,
     SeriesPartner,
 )
-from samenspel.sharing.policy import Denied, require
+from samenspel.sharing.policy import Denied, allowed, require
 
 router = Router(tags=["consultations"])
 
@@ -475,13 +475,15 @@ def list_series(request: HttpRequest) -> Any:
 @router.post("/series", response={201: SeriesDetailOut})
 def create_series(request: HttpRequest, payload: SeriesIn) -> Any:
     """Set up a case consultation of your organisation (a municipality or a ZVH), with its
-    chair (a case director of your organisation) and optionally a secretary."""
+    chair (a case director of your organisation) and optionally a secretary. 403 for a user
+    who may not set one up: its own organisation is no secret to it."""
     user = me(request)
+    if not allowed(user, "series.create", within=user.organisation):
+        raise PermissionDenied("series.create")
     colleagues = accounts_selectors.users_visible_to(user)
     chair = colleagues.filter(uuid=payload.chair).first() if payload.chair else None
     secretary = colleagues.filter(uuid=payload.secretary).first() if payload.secretary else None
     if payload.secretary and secretary is None:
-        require(user, "series.create", within=user.organisation)
         raise ValidationError({"secretary": _("Kies als secretaris iemand van uw organisatie.")})
     series = services.create_series(
         owner=user.organisation, name=payload.name, chair=chair, secretary=secretary, by=user
