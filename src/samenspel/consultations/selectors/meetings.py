@@ -37,7 +37,7 @@ from samenspel.consultations.models import (
     Series,
     SeriesPartner,
 )
-from samenspel.consultations.services.meetings import participant_organisations, series_cases
+from samenspel.consultations.services._common import participant_organisations, series_cases
 from samenspel.sharing.policy import Action, allowed, get_visible_or_404, visible
 from samenspel.sharing.rules.consultations import PARTICIPANT_ROLES, shared_plan
 
