@@ -3,6 +3,7 @@
 from django.urls import URLPattern, URLResolver, path
 
 from samenspel.consultations.views import capacity as capacity_views
+from samenspel.consultations.views import items as item_views
 from samenspel.consultations.views import meetings as views
 from samenspel.consultations.views import pdf as pdf_views
 
@@ -46,12 +47,12 @@ urlpatterns += [
         views.minutes_correct,
         name="minutes_correct",
     ),
-    path("agendapunt/<uuid:item_uuid>/", views.item, name="item"),
-    path("agendapunt/<uuid:item_uuid>/bewerken/", views.item_edit, name="item_edit"),
-    path("agendapunt/<uuid:item_uuid>/uitnodigen/", views.item_invite, name="item_invite"),
-    path("agendapunt/<uuid:item_uuid>/verslag/", views.item_note, name="item_note"),
-    path("agendapunt/<uuid:item_uuid>/besluit/", views.item_decision, name="item_decision"),
-    path("agendapunt/<uuid:item_uuid>/actie/", views.item_action, name="item_action"),
+    path("agendapunt/<uuid:item_uuid>/", item_views.item, name="item"),
+    path("agendapunt/<uuid:item_uuid>/bewerken/", item_views.item_edit, name="item_edit"),
+    path("agendapunt/<uuid:item_uuid>/uitnodigen/", item_views.item_invite, name="item_invite"),
+    path("agendapunt/<uuid:item_uuid>/verslag/", item_views.item_note, name="item_note"),
+    path("agendapunt/<uuid:item_uuid>/besluit/", item_views.item_decision, name="item_decision"),
+    path("agendapunt/<uuid:item_uuid>/actie/", item_views.item_action, name="item_action"),
     path("<uuid:series_uuid>/", views.series_detail, name="series_detail"),
     path("<uuid:series_uuid>/partner/", views.partner_add, name="partner_add"),
     path("<uuid:series_uuid>/plannen/", views.meeting_create, name="meeting_create"),
