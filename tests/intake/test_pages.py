@@ -357,7 +357,7 @@ def test_the_weging_shows_known_persons_as_candidates(cast: Cast, framework: Non
     page = text(client_for(cast.case_manager).get(reverse("intake:detail", args=[signal.uuid])))
     assert f'value="{known.uuid}"' in page
     assert "14-03-2005" in page
-    assert "0 open casussen" in page
+    assert "Geen open casus." in page
     assert "Nieuwe persoon registreren" in page
     assert "Casusregisseur" in page and cast.case_manager.full_name in page
     assert "PH-1" in page and "TR-PGA" in page

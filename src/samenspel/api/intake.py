@@ -115,6 +115,9 @@ class DecisionIn(In):
     case_director: UUID | None = None
     phase: str = ""
     tracks: list[str] = Field(default_factory=list)
+    # A known person with an open case: the signal joins that case, unless a reason is given
+    # here to open a second case beside it.
+    second_case_reason: str = ""
 
 
 class CandidateOut(Schema):
@@ -124,6 +127,7 @@ class CandidateOut(Schema):
     score: float
     reasons: list[str]
     open_cases: int
+    open_references: list[str]
 
 
 # --- Reporting a signal -------------------------------------------------------------------------
@@ -330,6 +334,7 @@ def decide(
             case_director=_case_director(signal, payload.case_director),
             phase=payload.phase,
             tracks=tuple(payload.tracks),
+            second_case_reason=payload.second_case_reason,
         ),
         expected_version=version,
         by=user,
@@ -360,6 +365,7 @@ def candidates(request: HttpRequest, signal_uuid: UUID) -> Any:
             score=round(c.score, 3),
             reasons=c.reasons,
             open_cases=c.open_cases,
+            open_references=c.open_references,
         )
         for c in found
     ]

@@ -95,6 +95,17 @@ class Case(models.Model):
     aftercare_until = models.DateField(_("nazorg tot"), null=True, blank=True)
     # Why the plan may stay without prevention or care (the balance warning).
     balance_justification = models.TextField(_("onderbouwing van de balans"), blank=True)
+    # One person has one open case; a second one runs beside it only by an explicit choice,
+    # with its reason, and points at the case it runs beside.
+    parallel_to = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("loopt naast casus"),
+    )
+    parallel_reason = models.TextField(_("reden voor een tweede open casus"), blank=True)
     updated_at = models.DateTimeField(_("gewijzigd op"), default=timezone.now)
     version = models.PositiveIntegerField(default=1)
 

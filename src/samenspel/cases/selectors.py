@@ -7,6 +7,7 @@ shows them leaves the same record.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import uuid
 from dataclasses import dataclass
@@ -314,7 +315,8 @@ class Candidate:
     person: Person
     score: float
     reasons: list[str]
-    open_cases: int
+    open_cases: int  # not closed: open or in aftercare
+    open_references: list[str] = dataclasses.field(default_factory=list)
 
 
 def _date_variants(day: dt.date) -> list[dt.date]:
@@ -365,7 +367,7 @@ def find_candidates(
     rows = list(
         persons.filter(prefilter)
         .annotate(
-            open_cases=Count("cases", filter=Q(cases__status=CaseStatus.OPEN)),
+            open_cases=Count("cases", filter=~Q(cases__status=CaseStatus.CLOSED)),
             rank=SqlCase(*rank, default=Value(2)) if rank else Value(2),
         )
         .order_by("rank", "pk")[:CANDIDATE_PREFILTER_MAX]
@@ -380,14 +382,25 @@ def find_candidates(
                 continue
         found.append(Candidate(person, score, reasons, getattr(person, "open_cases", 0)))
     found.sort(key=lambda c: (-c.score, c.person.family_name))
+    found = found[:limit]
+    # The references of the open cases, so that the team can add the signal to the right one.
+    references: dict[int, list[str]] = {}
+    for person_id, reference in (
+        Case.objects.filter(person__in=[c.person.pk for c in found if c.open_cases])
+        .exclude(status=CaseStatus.CLOSED)
+        .order_by("-opened_at", "-id")
+        .values_list("person_id", "reference")
+    ):
+        references.setdefault(person_id, []).append(reference)
+    found = [dataclasses.replace(c, open_references=references.get(c.person.pk, [])) for c in found]
     audit.record(
         Event.PERSON_CANDIDATES_SEARCHED,
         by=user,
         obj=municipality,
         purpose=Purpose.SIGNAL_INTAKE,
-        found=len(found[:limit]),
+        found=len(found),
     )
-    return found[:limit]
+    return found
 
 
 def get_person_for(user: Any, person_uuid: uuid.UUID, action: Action = Action.VIEW) -> Person:

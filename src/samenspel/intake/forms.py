@@ -173,6 +173,9 @@ class QueueFilterForm(UtrechtForm):
     )
 
 
+JOIN, SECOND = "join", "second"
+
+
 class TriageForm(UtrechtForm):
     """The weging: outcome, reason and criteria, and for inclusion the person and the case."""
 
@@ -205,6 +208,7 @@ class TriageForm(UtrechtForm):
     )
     case_director = forms.ModelChoiceField(
         label=_("Casusregisseur"),
+        help_text=_("Nodig als er een nieuwe casus opent."),
         queryset=User.objects.none(),
         to_field_name="uuid",
         required=False,
@@ -213,6 +217,7 @@ class TriageForm(UtrechtForm):
     )
     phase = forms.ChoiceField(
         label=_("Fase"),
+        help_text=_("Nodig als er een nieuwe casus opent."),
         required=False,
         error_messages={"invalid_choice": _("Kies een fase uit het kader.")},
     )
@@ -223,6 +228,26 @@ class TriageForm(UtrechtForm):
         help_text=_("Kiest u niets, dan is het spoor de lokale persoonsgerichte aanpak."),
         error_messages={"invalid_choice": _("Kies alleen sporen uit het kader.")},
     )
+    open_case = forms.ChoiceField(
+        label=_("De persoon heeft al een open casus"),
+        required=False,
+        widget=forms.RadioSelect,
+        choices=[
+            (JOIN, _("Voeg het signaal toe aan die casus (aanbevolen)")),
+            (SECOND, _("Open een tweede casus naast die casus")),
+        ],
+        initial=JOIN,
+    )
+    second_case_reason = forms.CharField(
+        label=_("Reden voor een tweede open casus"),
+        help_text=_(
+            "Eén persoon heeft in principe één open casus. Een tweede casus kan naast de eerste "
+            "lopen, bijvoorbeeld voor een apart spoor; schrijf op waarom."
+        ),
+        widget=TEXT,
+        max_length=2000,
+        required=False,
+    )
 
     def __init__(
         self,
@@ -231,10 +256,17 @@ class TriageForm(UtrechtForm):
         case_directors: QuerySet[User],
         phases: list[tuple[str, str]],
         tracks: list[tuple[str, str]],
+        open_cases: dict[str, str] | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        # The known persons (uuid) with an open case, and its reference.
+        self.open_cases = open_cases or {}
         self.fields["outcome"].widget.attrs["class"] = RADIO_CLASS
+        self.fields["open_case"].widget.attrs["class"] = RADIO_CLASS
+        # Needed only when a new case opens: asked as such, not as "niet verplicht".
+        for name in ("case_director", "phase"):
+            self.fields[name].conditional = True  # type: ignore[attr-defined]
         person = cast(forms.ChoiceField, self.fields["person"])
         person.choices = [*persons, (NEW_PERSON, _("Nieuwe persoon registreren"))]
         person.widget.attrs["class"] = RADIO_CLASS
@@ -252,11 +284,23 @@ class TriageForm(UtrechtForm):
         if data.get("outcome") == TriageOutcome.INCLUDE:
             if not data.get("person") and "person" not in self.errors:
                 self.add_error("person", _("Koppel een bekende persoon of registreer een nieuwe."))
-            if not data.get("case_director") and "case_director" not in self.errors:
-                self.add_error("case_director", _("Kies een casusregisseur."))
-            if not data.get("phase") and "phase" not in self.errors:
-                self.add_error("phase", _("Kies een fase uit het kader."))
+            joins = self.joins_open_case(data)
+            second = data.get("person") in self.open_cases and not joins
+            if second and not data.get("second_case_reason", "").strip():
+                self.add_error(
+                    "second_case_reason",
+                    _("Schrijf op waarom er een tweede open casus komt, of voeg het signaal toe."),
+                )
+            if not joins:
+                if not data.get("case_director") and "case_director" not in self.errors:
+                    self.add_error("case_director", _("Kies een casusregisseur."))
+                if not data.get("phase") and "phase" not in self.errors:
+                    self.add_error("phase", _("Kies een fase uit het kader."))
         return data
+
+    def joins_open_case(self, data: dict[str, Any]) -> bool:
+        """Tell whether the signal goes to the chosen person's open case (the default)."""
+        return data.get("person") in self.open_cases and data.get("open_case") != SECOND
 
 
 class PartnerChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]

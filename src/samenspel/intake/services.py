@@ -262,6 +262,9 @@ class TriageDecision:
     case_director: User | None = None  # for inclusion
     phase: str = ""
     tracks: tuple[str, ...] = ()
+    # A person with an open case: the signal joins that case, unless the team opens a second
+    # case beside it, for this reason.
+    second_case_reason: str = ""
 
 
 def triage(signal: Signal, decision: TriageDecision, *, expected_version: int, by: User) -> Signal:
@@ -284,7 +287,11 @@ def triage(signal: Signal, decision: TriageDecision, *, expected_version: int, b
     include = decision.outcome == TriageOutcome.INCLUDE
     if include and person is None and not decision.create_person:
         errors["person"] = _("Koppel een bekende persoon of registreer een nieuwe.")
-    if include and decision.case_director is None:
+    # One person, one open case: a known person's open case takes the signal, unless the team
+    # gives a reason to open a second case beside it.
+    running = cases.open_case_of(person) if include and person is not None else None
+    joins = running is not None and not decision.second_case_reason.strip()
+    if include and not joins and decision.case_director is None:
         errors["case_director"] = _("Kies een casusregisseur.")
     if errors:
         raise ValidationError(errors)
@@ -304,7 +311,9 @@ def triage(signal: Signal, decision: TriageDecision, *, expected_version: int, b
                 by=by,
             )
         case: Case | None = None
-        if include:
+        if include and joins:
+            case = running
+        elif include:
             if person is None or decision.case_director is None:  # checked above
                 raise ValidationError(errors)
             case = cases.open_case(
@@ -313,6 +322,7 @@ def triage(signal: Signal, decision: TriageDecision, *, expected_version: int, b
                 phase=decision.phase,
                 tracks=list(decision.tracks) or ["TR-PGA"],
                 reason=decision.reason,
+                parallel_reason=decision.second_case_reason,
                 by=by,
             )
         updated = Signal.objects.filter(pk=signal.pk, version=expected_version).update(
@@ -334,6 +344,8 @@ def triage(signal: Signal, decision: TriageDecision, *, expected_version: int, b
             details["person"] = str(person.uuid)
         if case is not None:
             details["case"] = str(case.uuid)
+            if joins:
+                details["joined_open_case"] = True
         audit.record(Event.SIGNAL_TRIAGED, by=by, obj=signal, purpose=PURPOSE, **details)
         notify(Topic.SIGNAL_TRIAGED, signal, to=[signal.reporter], by=by)
     return signal

@@ -283,6 +283,11 @@ def _candidate_label(candidate: Candidate) -> str:
     return _("%(name)s, geboren %(born)s") % {"name": person.full_name, "born": born}
 
 
+def _open_cases(candidates: list[Candidate]) -> dict[str, str]:
+    """Return, per known person with an open case (uuid), the reference of that case."""
+    return {str(c.person.uuid): c.open_references[0] for c in candidates if c.open_references}
+
+
 def _person_rows(form: TriageForm | None, candidates: list[Candidate]) -> list[dict[str, Any]]:
     """Pair each person radio with its candidate (the last radio registers a new person)."""
     if form is None:
@@ -305,14 +310,15 @@ def _service_errors(exc: ValidationError) -> ValidationError:
     return ValidationError(mapped)
 
 
-def _triage_done(request: HttpRequest, signal: Signal) -> HttpResponse:
+def _triage_done(request: HttpRequest, signal: Signal, *, joined: bool = False) -> HttpResponse:
     case = selectors.linked_case(request_user(request), signal)
     if signal.outcome == TriageOutcome.INCLUDE and case is not None and (url := _case_url(case)):
-        messages.success(
-            request,
-            _("Het signaal is gewogen. De casus %(reference)s is geopend.")
-            % {"reference": case.reference},
+        text = (
+            _("Het signaal is gewogen en toegevoegd aan de open casus %(reference)s.")
+            if joined
+            else _("Het signaal is gewogen. De casus %(reference)s is geopend.")
         )
+        messages.success(request, text % {"reference": case.reference})
         return redirect(url)
     messages.success(request, _("Het signaal is gewogen en afgehandeld."))
     return redirect("intake:detail", signal_uuid=signal.uuid)
@@ -365,6 +371,7 @@ def detail(request: HttpRequest, signal_uuid: uuid.UUID) -> HttpResponse:
             request.POST if posted else None,
             initial={"version": signal.version},
             persons=[(str(c.person.uuid), _candidate_label(c)) for c in candidates],
+            open_cases=_open_cases(candidates),
             case_directors=case_selectors.case_directors_of(signal.municipality),
             phases=phases,
             tracks=tracks,
@@ -383,6 +390,11 @@ def detail(request: HttpRequest, signal_uuid: uuid.UUID) -> HttpResponse:
                 case_director=data["case_director"] if include else None,
                 phase=data["phase"] if include else "",
                 tracks=tuple(data["tracks"]) if include else (),
+                second_case_reason=""
+                if form.joins_open_case(data)
+                else data["second_case_reason"]
+                if include
+                else "",
             )
             try:
                 signal = services.triage(signal, decision, expected_version=data["version"], by=me)
@@ -391,7 +403,7 @@ def detail(request: HttpRequest, signal_uuid: uuid.UUID) -> HttpResponse:
             except StaleEdit:
                 conflict = _stale()
             else:
-                return _triage_done(request, signal)
+                return _triage_done(request, signal, joined=include and form.joins_open_case(data))
             # The service rolled back; show the signal as it is stored.
             signal = selectors.get_signal_for(me, signal_uuid, record_read=False)
     if conflict:
@@ -402,6 +414,7 @@ def detail(request: HttpRequest, signal_uuid: uuid.UUID) -> HttpResponse:
             form = TriageForm(
                 initial={"version": signal.version},
                 persons=[(str(c.person.uuid), _candidate_label(c)) for c in candidates],
+                open_cases=_open_cases(candidates),
                 case_directors=case_selectors.case_directors_of(signal.municipality),
                 phases=_phases_and_tracks(version)[0],
                 tracks=_phases_and_tracks(version)[1],

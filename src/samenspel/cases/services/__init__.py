@@ -17,6 +17,7 @@ from samenspel.cases.services.lifecycle import (
     change_stage,
     close_case,
     open_case,
+    open_case_of,
     reopen_case,
     set_tracks,
 )
@@ -47,6 +48,7 @@ __all__ = [
     "decline_transfer",
     "justify_balance",
     "open_case",
+    "open_case_of",
     "remove_member",
     "reopen_case",
     "request_transfer",

@@ -47,9 +47,14 @@ def open_case(
     phase: str,
     tracks: list[str] | None = None,
     reason: str,
+    parallel_reason: str = "",
     by: User,
 ) -> Case:
-    """Open a person-centred case in the person's municipality, at the framework's opening stage."""
+    """Open a person-centred case in the person's municipality, at the framework's opening stage.
+
+    A person has one open case: while one is open (not closed), a second opens only with
+    `parallel_reason`, and then points at the open one (`parallel_to`).
+    """
     municipality = person.municipality
     if not allowed(by, "case.open", within=municipality):
         raise Denied("cases.person", str(person.uuid), exists=True)
@@ -68,10 +73,18 @@ def open_case(
         }
     if not reason.strip():
         errors["reason"] = _("Geef een reden op.")
+    running = open_case_of(person)
+    if running is not None and not parallel_reason.strip():
+        errors["second_case_reason"] = _(
+            "%(name)s heeft al een open casus, %(reference)s. Voeg het signaal daaraan toe, "
+            "of geef een reden om een tweede casus naast die casus te openen."
+        ) % {"name": person.full_name, "reference": running.reference}
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
         case = Case.objects.create(
+            parallel_to=running,
+            parallel_reason=parallel_reason.strip() if running is not None else "",
             reference=_new_reference(municipality),
             municipality=municipality,
             person=person,
@@ -106,8 +119,19 @@ def open_case(
             person=str(person.uuid),
             framework_version=str(version.uuid),
             phase=phase,
+            parallel_to=str(running.uuid) if running is not None else "",
         )
     return case
+
+
+def open_case_of(person: Person) -> Case | None:
+    """Return the person's open (not closed) case, the newest if there are parallel ones."""
+    return (
+        Case.objects.filter(person=person)
+        .exclude(status=CaseStatus.CLOSED)
+        .order_by("-opened_at", "-id")
+        .first()
+    )
 
 
 # --- Stage, phase and tracks -------------------------------------------------------------------
