@@ -58,9 +58,21 @@ def test_weging_adds_the_signal_to_the_open_case_by_default(
     row = page.locator(".utrecht-form-field--radio", has=person)
     assert f"Open casus: {world['case']}." in row.inner_text()
     assert page.locator("input[name=open_case][value=join]").is_checked()
-    # Before anything is submitted, no field is marked wrong.
+    # Before anything is submitted, no field is marked wrong: not by the server, and not drawn
+    # red by the browser for a required choice nobody made yet.
     assert page.locator(".utrecht-form-field-error-message").count() == 0
     assert page.locator("[aria-invalid=true]").count() == 0
+    outcome = page.locator("input[name=outcome]").first
+    neutral = page.locator("input[name=open_case][value=second]")
+    colour = "el => getComputedStyle(el).borderColor"
+    assert outcome.evaluate(colour) == neutral.evaluate(colour)
+    # The control stands before its label, all in one column.
+    boxes = [page.locator("input[name=outcome]").nth(i).bounding_box() for i in range(3)] + [
+        page.locator("label[for=id_outcome_0]").bounding_box()
+    ]
+    assert boxes[0] and boxes[1] and boxes[2] and boxes[3]
+    assert boxes[0]["x"] == boxes[1]["x"] == boxes[2]["x"]
+    assert boxes[0]["x"] < boxes[3]["x"]
     assert_no_axe_violations(page, "weging-open-case")
 
     page.locator("input[name=outcome][value=include]").check()

@@ -241,8 +241,8 @@ class TriageForm(UtrechtForm):
     second_case_reason = forms.CharField(
         label=_("Reden voor een tweede open casus"),
         help_text=_(
-            "Eén persoon heeft in principe één open casus. Een tweede casus kan naast de eerste "
-            "lopen, bijvoorbeeld voor een apart spoor; schrijf op waarom."
+            "Nodig als u een tweede casus opent. Eén persoon heeft in principe één open casus; "
+            "een tweede kan naast de eerste lopen, bijvoorbeeld voor een apart spoor."
         ),
         widget=TEXT,
         max_length=2000,
@@ -265,7 +265,7 @@ class TriageForm(UtrechtForm):
         self.fields["outcome"].widget.attrs["class"] = RADIO_CLASS
         self.fields["open_case"].widget.attrs["class"] = RADIO_CLASS
         # Needed only when a new case opens: asked as such, not as "niet verplicht".
-        for name in ("case_director", "phase"):
+        for name in ("case_director", "phase", "second_case_reason"):
             self.fields[name].conditional = True  # type: ignore[attr-defined]
         person = cast(forms.ChoiceField, self.fields["person"])
         person.choices = [*persons, (NEW_PERSON, _("Nieuwe persoon registreren"))]
