@@ -281,7 +281,13 @@ def test_the_queue_lists_acute_first_and_marks_overdue(cast: Cast) -> None:
     page = text(response)
     assert page.index(acute.reference) < page.index(late.reference) < page.index(normal.reference)
     assert page.count("in-badge--overdue") == 1
-    assert AuditEvent.objects.filter(event=Event.SIGNAL_QUEUE_VIEWED, actor=cast.case_manager)
+    # Who it is about, and the concern in short, as the triage team may see them.
+    assert "Mohamed Laat" in page
+    assert "Lijkt snel te radicaliseren; trekt zich terug van school." in page
+    read = AuditEvent.objects.filter(
+        event=Event.SIGNAL_QUEUE_VIEWED, actor=cast.case_manager
+    ).latest("seq")
+    assert set(read.details["signals"]) == {str(late.uuid), str(normal.uuid), str(acute.uuid)}
 
     page = text(client.get(reverse("intake:queue") + "?show=te-laat"))
     assert late.reference in page and normal.reference not in page

@@ -269,7 +269,7 @@ def triage_queue(request: HttpRequest, overdue: bool = False, acute: bool = Fals
     if acute:
         signals = signals.filter(is_acute=True)
     rows = list(signals[:QUEUE_LIMIT])
-    selectors.record_queue_read(user, len(rows))
+    selectors.record_queue_read(user, rows)
     now = dt.datetime.now(tz=dt.UTC)
     return [_queue_item(s, now) for s in rows]
 

@@ -71,9 +71,16 @@ def record_page_read(user: Any, page: str, obj: Any = None, **details: Any) -> N
     audit.record(Event.PAGE_VIEWED, by=user, obj=obj, purpose=PURPOSE, page=page, **details)
 
 
-def record_queue_read(user: Any, count: int) -> None:
-    """Audit that the user looked at the triage queue."""
-    audit.record(Event.SIGNAL_QUEUE_VIEWED, by=user, purpose=PURPOSE, shown=count)
+def record_queue_read(user: Any, signals: list[Signal]) -> None:
+    """Audit that the user looked at the triage queue, and which signals it showed (with the
+    names and the concern of the persons they are about)."""
+    audit.record(
+        Event.SIGNAL_QUEUE_VIEWED,
+        by=user,
+        purpose=PURPOSE,
+        shown=len(signals),
+        signals=[str(s.uuid) for s in signals],
+    )
 
 
 def get_signal_for(

@@ -245,7 +245,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         .filter(pk__in=[s.pk for s in rows])
         .values_list("pk", flat=True)
     )
-    selectors.record_queue_read(me, len(rows))
+    selectors.record_queue_read(me, rows)
     return render(
         request,
         "intake/queue.html",
