@@ -14,7 +14,12 @@ from samenspel.lib.forms import UtrechtForm
 
 
 class AuditFilterForm(UtrechtForm):
-    actor = forms.UUIDField(label=_("Gebruiker (kenmerk)"), required=False)
+    actor = forms.ChoiceField(
+        label=_("Gebruiker"),
+        required=False,
+        help_text=_("Typ de eerste letters van de naam om te springen."),
+        error_messages={"invalid_choice": _("Kies een gebruiker uit de lijst.")},
+    )
     event = forms.TypedChoiceField(
         label=_("Gebeurtenis"),
         required=False,
@@ -36,6 +41,11 @@ class AuditFilterForm(UtrechtForm):
     until = forms.DateField(
         label=_("Tot en met datum"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+
+    def __init__(self, *args: Any, users: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["actor"]
+        field.choices = [("", _("Alle gebruikers")), *users]  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

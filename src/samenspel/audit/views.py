@@ -12,7 +12,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from samenspel.accounts.models import User
+from samenspel.accounts import selectors as accounts_selectors
+from samenspel.accounts.models import Role, User
 from samenspel.accounts.selectors import request_user as _me
 from samenspel.audit.forms import AuditFilterForm
 from samenspel.lib.spreadsheet import csv_lines
@@ -39,6 +40,12 @@ def _audit_filters(form: AuditFilterForm) -> sharing_selectors.AuditFilter:
     )
 
 
+def _users(me: User) -> list[tuple[str, str]]:
+    """Return the users the privacy officer may filter on, by name (with their organisation)."""
+    users = accounts_selectors.users_visible_to(me).select_related("organisation")
+    return [(str(u.uuid), f"{u.full_name} ({u.organisation.name})") for u in users[:5000]]
+
+
 def _require_privacy_officer(me: User) -> None:
     if not allowed(me, "audit.read"):
         raise Denied("audit.auditevent", "log", exists=True)
@@ -48,13 +55,15 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     """Let the privacy officer browse and filter the log: who saw what, when, why."""
     me = _me(request)
     _require_privacy_officer(me)
-    form = AuditFilterForm(request.GET or None)
+    form = AuditFilterForm(request.GET or None, users=_users(me))
     filters = _audit_filters(form)
     qs = sharing_selectors.audit_events_visible_to(me, filters)
     page = Paginator(qs, 50).get_page(request.GET.get("pagina"))
-    sharing_selectors.record_log_read(
-        me, filters, count=len(page.object_list), page_number=page.number
-    )
+    records = list(page.object_list)
+    labels = sharing_selectors.object_labels(me, records)
+    for record in records:
+        record.object_label = labels.get(record.seq, "")  # type: ignore[attr-defined]
+    sharing_selectors.record_log_read(me, filters, count=len(records), page_number=page.number)
     query = request.GET.copy()
     query.pop("pagina", None)
     return render(
@@ -90,7 +99,7 @@ def audit_export(request: HttpRequest) -> HttpResponseBase:
     """Export the filtered log as CSV for the privacy officer (at most EXPORT_LIMIT rows)."""
     me = _me(request)
     _require_privacy_officer(me)
-    form = AuditFilterForm(request.GET or None)
+    form = AuditFilterForm(request.GET or None, users=_users(me))
     if form.is_bound and not form.is_valid():
         messages.error(request, _("De filters zijn niet goed ingevuld. Er is niets geëxporteerd."))
         return redirect("web:audit_log")
@@ -131,4 +140,10 @@ def audit_export(request: HttpRequest) -> HttpResponseBase:
 def audit_record_detail(request: HttpRequest, seq: int) -> HttpResponse:
     me = _me(request)
     record = sharing_selectors.get_audit_event_for(me, seq)
-    return render(request, "web/audit_record.html", {"record": record})
+    roles = [Role(r).label if r in Role.values else r for r in record.actor_roles or []]
+    label = sharing_selectors.object_labels(me, [record]).get(record.seq, "")
+    return render(
+        request,
+        "web/audit_record.html",
+        {"record": record, "roles": roles, "object_label": label},
+    )
