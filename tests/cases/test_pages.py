@@ -420,6 +420,10 @@ def test_the_case_page_shows_the_course_of_action(cast: Cast) -> None:
     assert "Acuut: waar gaat u heen" in page
     assert "grondslag:" in page
     assert "PH-1" in page
+    # Uncertain framework rows carry a marker and one note in plain Dutch, not a badge each.
+    assert "Onzeker (GK?)" not in page
+    assert page.count("* Nog te bevestigen door de beheerder van het kader") == 1
+    assert 'class="fw-mark"' in page
 
 
 def test_the_case_page_read_is_audited(cast: Cast) -> None:
