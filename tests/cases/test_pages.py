@@ -608,3 +608,48 @@ def test_the_case_list_names_stage_and_phase_with_the_code_beside(cast: Cast) ->
     framework = framework_of(case.framework_version)
     assert framework.stages[case.stage].name in page
     assert framework.phases[case.phase].name in page
+
+
+def test_the_case_page_starts_with_a_summary(cast: Cast) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from samenspel.cases import services as case_services
+    from samenspel.consultations import services as consultations
+    from samenspel.consultations.models import ActionItem
+    from samenspel.testing import make_meeting, make_series
+
+    case = make_case(cast)
+    review = timezone.localdate() + dt.timedelta(days=20)
+    case_services.add_intervention(
+        case,
+        measure="I-08",
+        domain="care",
+        owner=cast.care,
+        consent="given",
+        review_date=review,
+        by=cast.case_manager,
+    )
+    meeting = make_meeting(make_series(cast), by=cast.case_manager)
+    item = consultations.add_item(meeting, case=case, by=cast.case_manager)
+    action = consultations.add_action(
+        item,
+        description="Bellen.",
+        owner=cast.case_manager,
+        deadline=timezone.localdate() + dt.timedelta(days=1),
+        by=cast.case_manager,
+    )
+    ActionItem.objects.filter(pk=action.pk).update(
+        deadline=timezone.localdate() - dt.timedelta(days=2)
+    )
+    page = text(client_for(cast.case_manager).get(reverse("cases:detail", args=[case.uuid])))
+    summary = page[page.index('class="cs-summary"') : page.index("</section>")]
+    assert "Volgende evaluatie" in summary
+    assert review.strftime("%Y") in summary
+    assert "Open acties</span> 1, <strong>1 over de termijn</strong>" in summary
+    assert "zorg 1" in summary
+    # A reader outside the case gets no summary at all: the page is a 404.
+    assert (
+        client_for(cast.outsider).get(reverse("cases:detail", args=[case.uuid])).status_code == 404
+    )

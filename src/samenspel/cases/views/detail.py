@@ -16,7 +16,14 @@ from samenspel.accounts.models import User
 from samenspel.accounts.selectors import request_user
 from samenspel.cases import selectors, services
 from samenspel.cases.forms import JustifyForm
-from samenspel.cases.models import Case, CaseStatus, Dimension, Intervention, TransferStatus
+from samenspel.cases.models import (
+    Case,
+    CaseStatus,
+    Dimension,
+    Intervention,
+    InterventionStatus,
+    TransferStatus,
+)
 from samenspel.cases.views._common import (
     _framework,
     _named,
@@ -24,6 +31,7 @@ from samenspel.cases.views._common import (
     _record_conflict,
     _stale_message,
 )
+from samenspel.consultations import selectors as consultation_selectors
 from samenspel.frameworks.views.common import (
     DOMAIN_LABELS,
     Frame,
@@ -101,6 +109,13 @@ def _detail(
             initial={"text": case.balance_justification, "version": case.version}
         )
     transfers = selectors.transfers_of(me, case)
+    reviews = [
+        i.review_date
+        for i in plan
+        if i.review_date and i.status in (InterventionStatus.PLANNED, InterventionStatus.RUNNING)
+    ]
+    open_actions, overdue_actions = consultation_selectors.action_counts_of_case(me, case)
+    team = selectors.team_of(me, case)
     return _page(
         request,
         "cases/case_detail.html",
@@ -110,7 +125,11 @@ def _detail(
             "plan": plan,
             "balance": balance,
             "balance_rows": balance_rows,
-            "team": selectors.team_of(me, case),
+            "team": team,
+            # The summary at the top: what a reader needs first.
+            "next_review": min(reviews, default=None),
+            "open_actions": open_actions,
+            "overdue_actions": overdue_actions,
             "course": _course(case, me),
             "transfers": transfers,
             "pending_transfer": next(

@@ -44,6 +44,7 @@ from samenspel.sharing.rules.consultations import PARTICIPANT_ROLES, shared_plan
 __all__ = [
     "AgendaRow",
     "ItemView",
+    "action_counts_of_case",
     "action_owners",
     "actions_for",
     "agenda_of",
@@ -429,3 +430,14 @@ def get_action_for(user: Any, action_uuid: uuid.UUID, action: Action = Action.VI
 def waiting_nominations(series: Series) -> QuerySet[Nomination]:
     """Return the nominations waiting for the next agenda."""
     return Nomination.objects.filter(series=series, taken_up_in__isnull=True)
+
+
+def action_counts_of_case(
+    user: Any, case: Case, *, today: dt.date | None = None
+) -> tuple[int, int]:
+    """Return (open, overdue) action items of a case in every series, as `user` may see them."""
+    today = today or timezone.localdate()
+    counts = visible(
+        user, ActionItem.objects.filter(case=case, status=ActionStatus.OPEN)
+    ).aggregate(open=Count("id"), overdue=Count("id", filter=Q(deadline__lt=today)))
+    return counts["open"] or 0, counts["overdue"] or 0
