@@ -289,3 +289,24 @@ def test_a_reference_the_receiver_already_uses_is_replaced_on_the_move(cast: Cas
     )
     assert moved.reference != case.reference
     assert moved.reference.startswith("PGA-")
+
+
+def test_a_case_arrives_beside_the_open_case_the_receiving_municipality_has(cast: Cast) -> None:
+    case = _case_with_plan(cast)
+    Person.objects.filter(pk=case.person_id).update(bsn=VALID_BSN)
+    known = services.create_person(
+        municipality=cast.municipality_b, family_name="Amrani", bsn=VALID_BSN, by=cast.outsider
+    )
+    there = services.open_case(
+        person=known,
+        case_director=cast.outsider,
+        phase="PH-1",
+        reason="Eigen signaal in B.",
+        by=cast.outsider,
+    )
+    moved = services.accept_transfer(
+        _request(cast, case), case_director=cast.outsider, by=cast.outsider
+    )
+    assert moved.person == known
+    assert moved.parallel_to_id == there.pk
+    assert "Gemeente A" in moved.parallel_reason

@@ -213,3 +213,24 @@ def test_the_case_page_says_a_case_runs_beside_another(cast: Cast) -> None:
     text = page.content.decode()
     assert "loopt naast een andere open casus" in text
     assert "Eigen spoor voor de terugkeer." in text
+
+
+def test_a_closed_case_does_not_reopen_beside_an_open_one(cast: Cast) -> None:
+    first = make_case(cast)
+    Case.objects.filter(pk=first.pk).update(status="closed", closed_at=first.opened_at)
+    first.refresh_from_db()
+    signal = make_signal(cast.police_officer, cast.municipality_a)
+    newer = services.triage(
+        signal,
+        _include(person=first.person, case_director=cast.case_manager, phase="PH-1"),
+        expected_version=signal.version,
+        by=cast.case_manager,
+    ).case
+    assert newer is not None
+    with pytest.raises(ValidationError) as caught:
+        case_services.reopen_case(
+            first, reason="Nieuwe zorgen.", expected_version=first.version, by=cast.case_manager
+        )
+    assert newer.reference in caught.value.message_dict["reason"][0]
+    first.refresh_from_db()
+    assert first.status == "closed"

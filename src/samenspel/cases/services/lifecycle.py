@@ -293,6 +293,18 @@ def reopen_case(case: Case, *, reason: str, expected_version: int, by: User) -> 
     if case.status == CaseStatus.OPEN:
         raise ValidationError(_("De casus is al open."))
     reason = _reason(reason)
+    # One person, one open case: a closed case does not reopen beside another open one.
+    other = open_case_of(case.person)
+    if case.status == CaseStatus.CLOSED and other is not None and other.pk != case.pk:
+        raise ValidationError(
+            {
+                "reason": _(
+                    "%(name)s heeft al een open casus, %(reference)s. Werk daarin verder in "
+                    "plaats van deze casus te heropenen."
+                )
+                % {"name": case.person.full_name, "reference": other.reference}
+            }
+        )
     plan_stage = framework_of(case.framework_version).plan_stage.id
     now = timezone.now()
     with transaction.atomic():

@@ -24,6 +24,7 @@ from samenspel.cases.models import (
     TransferStatus,
 )
 from samenspel.cases.services._common import PURPOSE, _new_reference, _reason, _require
+from samenspel.cases.services.lifecycle import open_case_of
 from samenspel.cases.services.persons import _insert_person, remove_unused_person
 from samenspel.intake.handover import move_signals_with_case
 from samenspel.lib.decisions import claim
@@ -159,6 +160,20 @@ def accept_transfer(transfer: Transfer, *, case_director: User, reason: str = ""
         reference = case.reference
         if Case.objects.filter(municipality=target, reference=reference).exists():
             reference = _new_reference(target)
+        # One person, one open case: when the receiving municipality already follows the
+        # person, the case arrives beside that open case and says so.
+        running = open_case_of(person) if known is not None else None
+        beside = (
+            {
+                "parallel_to": running,
+                "parallel_reason": _(
+                    "Overgedragen door %(source)s; de persoon had hier al een open casus."
+                )
+                % {"source": case.municipality.name},
+            }
+            if running is not None and running.pk != case.pk
+            else {}
+        )
         Case.objects.filter(pk=case.pk).update(
             municipality=target,
             person=person,
@@ -166,6 +181,7 @@ def accept_transfer(transfer: Transfer, *, case_director: User, reason: str = ""
             reference=reference,
             version=F("version") + 1,
             updated_at=now,
+            **beside,
         )
         CaseMember.objects.filter(case=case, removed_at__isnull=True).update(
             removed_at=now, removed_by=by
