@@ -371,3 +371,18 @@ def test_a_user_without_a_role_finds_the_framework_from_the_start_page(cast: Cas
     page = text_of(client_for(user).get("/"))
     assert "Nog geen rol" in page
     assert 'href="/kader/"' in page
+
+
+def test_the_matrix_one_stage_at_a_time_lists_who_has_a_role(cast: Cast) -> None:
+    load(cast)
+    client = client_for(cast.case_manager)
+    whole = text_of(client.get("/kader/wie-doet-wat/"))
+    assert "?stap=ST-1" in whole  # the stages link to their own view
+    page = text_of(client.get("/kader/wie-doet-wat/", {"stap": "ST-1"}))
+    assert "Wie doet wat in stap" in page
+    assert "Met een rol in deze stap" in page and "Zonder rol in deze stap" in page
+    assert reverse("frameworks:raci_cell", args=["ST-1", "A-BGM"]) in page
+    # An unknown stage shows the whole table again.
+    assert "Met een rol in deze stap" not in text_of(
+        client.get("/kader/wie-doet-wat/", {"stap": "ST-99"})
+    )

@@ -80,18 +80,28 @@ def raci(request: HttpRequest) -> HttpResponse:
         return render_empty(request)
     actors = frame.rows("actors")
     cells = {(c["stage"], c["actor"]): c for c in frame.rows("raci")}
-    matrix = []
-    for stage in frame.ordered("stages"):
+    stages = frame.ordered("stages")
+    matrix: list[dict[str, Any]] = []
+    for stage in stages:
         row = [
             {"actor": actor, **raci_role(cells.get((stage["id"], actor["id"])))} for actor in actors
         ]
         matrix.append({"stage": stage, "cells": row})
-    return render_page(
-        request,
-        "frameworks/raci.html",
-        frame,
-        {"actors": actors, "matrix": matrix, "legend": RACI_LETTERS, "no_role": NO_ROLE},
-    )
+    context: dict[str, Any] = {
+        "actors": actors,
+        "matrix": matrix,
+        "stages": stages,
+        "legend": RACI_LETTERS,
+        "no_role": NO_ROLE,
+    }
+    # One stage at a time fits a laptop screen: who has a role, grouped, and who has none.
+    chosen = next((r for r in matrix if r["stage"]["id"] == request.GET.get("stap")), None)
+    if chosen is not None:
+        context["row"] = chosen
+        context["with_role"] = [c for c in chosen["cells"] if c["has_role"]]
+        context["without_role"] = [c["actor"] for c in chosen["cells"] if not c["has_role"]]
+        return render_page(request, "frameworks/raci_stage.html", frame, context)
+    return render_page(request, "frameworks/raci.html", frame, context)
 
 
 @require_safe
