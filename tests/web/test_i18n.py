@@ -195,3 +195,29 @@ def test_audit_log_shows_times_in_dutch_short_format(cast: Cast, client: Client)
     page = response.content.decode()
     assert '<html lang="nl">' in page
     assert re.search(r"\d{1,2}-\d{1,2}-\d{4} \d{2}:\d{2}", page)
+
+
+def test_dutch_only_content_is_marked_dutch_in_the_english_interface(
+    cast: Cast, client: Client
+) -> None:
+    from samenspel.cases import services as case_services
+    from samenspel.testing import make_case
+
+    case = make_case(cast)
+    case_services.add_intervention(
+        case,
+        measure="I-07",
+        domain="repression",
+        owner=cast.municipality_a,
+        goal="Een gesprek voeren.",
+        by=cast.case_manager,
+    )
+    force_verified_login(client, cast.case_manager)
+    url = f"/casussen/{case.uuid}/"
+    dutch = client.get(url).content.decode()
+    assert 'lang="nl">' not in dutch.split("<body", 1)[1]  # the page is Dutch as a whole
+    _switch(client, "en", url)
+    english = client.get(url).content.decode()
+    assert '<html lang="en">' in english
+    assert '<span lang="nl">Een gesprek voeren.</span>' in english
+    assert english.count('<span lang="nl">') >= 3  # the plan and the course of action
