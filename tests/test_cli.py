@@ -296,3 +296,22 @@ def test_the_wsgi_application_refuses_a_wrong_configuration_in_one_line(tmp_path
         check=False,
     )
     _refused(result, "SAMENSPEL_SECRET_KEY")
+
+
+def test_commands_do_not_load_weasyprint_until_a_pdf_is_made(tmp_path: Path) -> None:
+    # WeasyPrint takes most of a second to import: `samenspel democode` and the other commands
+    # load the URLs (and so every view) without it.
+    code = (
+        "import sys, django; django.setup(); import samenspel.urls; "
+        "print('weasyprint' in sys.modules)"
+    )
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "samenspel.settings",
+        "SAMENSPEL_DATA_DIR": str(tmp_path),
+        "SAMENSPEL_ENV": "test",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
+    )
+    assert result.stdout.strip() == "False"
