@@ -315,8 +315,13 @@ def test_item_edit_returns_the_item_with_its_forms_for_htmx(cast: Cast) -> None:
     _hold(meeting, cast)
     client = _client(cast.case_manager)
     url = reverse("consultations:item_edit", kwargs={"item_uuid": first.uuid})
+    before = AuditEvent.objects.filter(event=Event.MEETING_VIEWED).count()
     partial = client.get(url, headers={"HX-Request": "true"})
     body = partial.content.decode()
+    # Opening an item's forms shows its case: the read is audited with that case only.
+    read = AuditEvent.objects.filter(event=Event.MEETING_VIEWED).latest("seq")
+    assert AuditEvent.objects.filter(event=Event.MEETING_VIEWED).count() == before + 1
+    assert read.details == {"cases": [str(first.case.uuid)]}
     assert body.lstrip().startswith("<li")
     assert "Advies, afspraak of besluit vastleggen" in body
     page = client.get(url)

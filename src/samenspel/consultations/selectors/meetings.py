@@ -261,13 +261,15 @@ def agenda_of(
             )
         )
     if record_read:
+        details: dict[str, Any] = {"cases": sorted(str(i.case.uuid) for i in shown.values())}
+        if only is None:  # with `only`, the other items were not read, not hidden: no count
+            details["hidden"] = len(skeleton) - len(shown)
         audit.record(
             Event.MEETING_VIEWED,
             by=user,
             obj=meeting,
             purpose=PURPOSE,
-            cases=sorted(str(item.case.uuid) for item in shown.values()),
-            hidden=len(skeleton) - len(shown),
+            **details,
         )
     return rows
 

@@ -114,7 +114,7 @@ def _item_response(
         return _back_to_meeting(meeting, f"item-{item.uuid}")
     rows = [
         r
-        for r in selectors.agenda_of(me, meeting, record_read=False, only=item)
+        for r in selectors.agenda_of(me, meeting, record_read=edit, only=item)
         if r.uuid == item.uuid
     ]
     forms = {**_item_forms(me, meeting, item), **bound}
