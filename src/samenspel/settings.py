@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "samenspel.cases",
     "samenspel.intake",
     "samenspel.consultations",
+    "samenspel.measures",
     "samenspel.notifications",
     "samenspel.sharing",
     "samenspel.web",

@@ -121,6 +121,15 @@ ORGANISATION_TYPES = (
     "care_partner",
     "lse",
 )
+# The roles of Samenspel's users (accounts.Role), for the actors they act as.
+USER_ROLES = (
+    "case_director",
+    "security_adviser",
+    "mayor",
+    "partner_liaison",
+    "functional_admin",
+    "national_admin",
+)
 MEASURE_DOMAINS = ("prevention", "care", "repression")
 TERM_UNITS = ("days", "weeks", "months", "years")
 URGENCIES = ("acute", "non_acute")
@@ -183,6 +192,8 @@ SECTIONS: tuple[Section, ...] = (
             text("name"),
             text("name_en"),
             choice("organisation_type", ORGANISATION_TYPES, required=False),
+            # Which users of that organisation type act as this actor (left out: all of them).
+            FieldSpec("user_roles", Kind.CHOICES, required=False, choices=USER_ROLES),
             text("role"),
             refs("legal_domains", "legal_domains"),
             optional_text("may_share"),
@@ -310,6 +321,8 @@ SECTIONS: tuple[Section, ...] = (
             text("content"),
             text("legal_ground"),
             optional_text("restrictions"),
+            # The flow gives its receivers the measures dossier of this legal domain on a case.
+            FieldSpec("dossier", Kind.REF, required=False, ref="legal_domains"),
             SOURCE_TAGS,
         ),
         "information flow",

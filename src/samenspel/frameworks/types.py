@@ -10,6 +10,7 @@ phase's tracks) stay ids, looked up through the framework (`framework.actors[act
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -84,6 +85,7 @@ class Actor:
     name_en: str
     role: str
     organisation_type: str  # "" when the actor is no organisation type of Samenspel
+    user_roles: tuple[str, ...]  # users of that type with these roles act as it; () = all
     legal_domains: tuple[str, ...]
     may_share: str
     may_not_share: str
@@ -233,6 +235,18 @@ class Term:
     value: int
     unit: str  # days, weeks, months or years
 
+    def last_day(self, start: dt.date) -> dt.date:
+        """Return the last day of a term that starts on `start` (a term of 6 months from
+        1 January runs to 30 June)."""
+        if self.unit in ("days", "weeks"):
+            days = self.value * (7 if self.unit == "weeks" else 1)
+            return start + dt.timedelta(days=days - 1)
+        months = self.value * (12 if self.unit == "years" else 1)
+        index = start.month - 1 + months
+        year, month = start.year + index // 12, index % 12 + 1
+        day = min(start.day, calendar.monthrange(year, month)[1])
+        return dt.date(year, month, day) - dt.timedelta(days=1)
+
 
 @dataclass(frozen=True)
 class Measure:
@@ -303,6 +317,7 @@ class Flow:
     legal_ground: str
     restrictions: str
     sources: tuple[str, ...]
+    dossier: str = ""  # a legal domain whose measures dossier this flow opens to its receivers
 
 
 @dataclass(frozen=True)
@@ -527,6 +542,7 @@ class Framework:
                     name_en=r["name_en"],
                     role=r["role"],
                     organisation_type=r.get("organisation_type") or "",
+                    user_roles=_ids(r.get("user_roles")),
                     legal_domains=_ids(r.get("legal_domains")),
                     may_share=r.get("may_share") or "",
                     may_not_share=r.get("may_not_share") or "",
@@ -594,6 +610,7 @@ class Framework:
                     legal_ground=r["legal_ground"],
                     restrictions=r.get("restrictions") or "",
                     sources=_sources(r),
+                    dossier=r.get("dossier") or "",
                 )
                 for r in document.get("flows") or []
             ),
@@ -680,6 +697,29 @@ class Framework:
         """Return the actors who decide about a measure (its decision role)."""
         measure = self.measures[measure_id]
         return tuple(self.actors[a] for a in measure.deciders if a in self.actors)
+
+    def dossier_readers(self, legal_domain: str) -> frozenset[str]:
+        """Return the actors who read the measures dossier of a legal domain on a case.
+
+        Its competent authorities, and the receivers of every flow that opens the dossier.
+        """
+        domain = self.legal_domains.get(legal_domain)
+        readers = set(domain.competent_authorities if domain else ())
+        for flow in self.flows:
+            if flow.dossier == legal_domain:
+                readers.update(flow.to_actors)
+        return frozenset(readers)
+
+    def actors_of(self, organisation_type: str, roles: Iterable[str]) -> frozenset[str]:
+        """Return the actors a user of an organisation type with these roles acts as."""
+        held = set(roles)
+        return frozenset(
+            a.id
+            for a in self.actors
+            if a.organisation_type
+            and a.organisation_type == organisation_type
+            and (not a.user_roles or held & set(a.user_roles))
+        )
 
     def capacity_route(self, organisation_type: str) -> Route | None:
         """Return the route along which unanswered capacity requests to a partner type escalate."""

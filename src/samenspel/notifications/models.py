@@ -35,6 +35,9 @@ class Topic(models.TextChoices):
     CAPACITY_REQUESTED = "capacity.requested", _("Er is capaciteit gevraagd aan uw organisatie")
     CAPACITY_ANSWERED = "capacity.answered", _("Uw capaciteitsverzoek is beantwoord")
     CAPACITY_ESCALATED = "capacity.escalated", _("Capaciteitsverzoek niet op tijd beantwoord")
+    MEASURE_PROPOSED = "measure.proposed", _("Er is een maatregel voorgesteld waarover u besluit")
+    MEASURE_DECIDED = "measure.decided", _("Er is besloten over een maatregel op uw casus")
+    MAYOR_CONSULTED = "measure.mayor_consulted", _("De Minister raadpleegt u over een maatregel")
 
 
 # Acute events also go by mail unless the user turns that off; the rest only when turned on.

@@ -15,6 +15,7 @@ MODULES = (
     "intake",
     "cases",
     "consultations",
+    "measures",
     "notifications",
 )
 
