@@ -1,0 +1,238 @@
+"""Read measures and their dossiers through the access policy; every read is audited here.
+
+A measure's row (status, term, who decides) and its dossier (basis, verification, reasons,
+consultations) have separate rules (sharing/rules/measures.py): a reader of the measure who
+does not read its dossier gets `MeasureView.dossier = None`, and AIVD summaries are left out
+of the basis for everyone but the mayor and the officials the mayor designated.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from samenspel import audit
+from samenspel.accounts.models import Organisation, Role, User
+from samenspel.audit.events import Event, Purpose
+from samenspel.cases.models import Case
+from samenspel.frameworks.typed import framework_of
+from samenspel.frameworks.types import Framework
+from samenspel.frameworks.types import Measure as FrameworkMeasure
+from samenspel.measures.models import (
+    RUNNING_STATUSES,
+    BasisItem,
+    CaseMeasure,
+    Consultation,
+    Designation,
+    Dossier,
+    Verification,
+)
+from samenspel.measures.services import Missing, is_register_measure, missing_for_decision
+from samenspel.sharing.policy import Action, allowed, get_visible_or_404, visible
+
+__all__ = [
+    "DossierView",
+    "Ground",
+    "MeasureView",
+    "designations_of",
+    "get_measure_for",
+    "grounds_of_case",
+    "measure_choices",
+    "measures_visible_to",
+    "terms_calendar",
+]
+
+PURPOSE = Purpose.CASE_WORK
+CALENDAR_DAYS = 30
+CALENDAR_MAX = 500
+
+
+def measures_visible_to(user: Any, action: Action = Action.VIEW) -> QuerySet[CaseMeasure]:
+    """Return the measures `user` may `action`, with what a list shows."""
+    return visible(user, CaseMeasure.objects.all(), action).select_related(
+        "case__municipality",
+        "case__person",
+        "decided_by",
+        "decided_by_organisation",
+        "proposed_by_organisation",
+    )
+
+
+@dataclass(frozen=True)
+class Ground:
+    """The measures of one legal domain on a case: one dossier, apart from the others."""
+
+    legal_domain: str
+    name: str
+    authority: str  # the legal domain's competent authorities, in words
+    review_route: str
+    measures: list[CaseMeasure]
+
+
+def grounds_of_case(user: Any, case: Case, *, api: bool = False) -> list[Ground]:
+    """Return the case's measures the user may see, by ground; the read is audited.
+
+    Grounds come in the framework's order; only grounds with a visible measure are listed.
+    """
+    found = list(measures_visible_to(user).filter(case=case).order_by("proposed_at", "id"))
+    framework = framework_of(case.framework_version)
+    grounds = []
+    for domain in framework.legal_domains:
+        rows = [m for m in found if m.legal_domain == domain.id]
+        if rows:
+            grounds.append(
+                Ground(domain.id, domain.name, domain.authority_text, domain.review_route, rows)
+            )
+    known = {d.id for d in framework.legal_domains}
+    rest = [m for m in found if m.legal_domain not in known]
+    if rest:
+        grounds.append(Ground("", "", "", "", rest))
+    details: dict[str, Any] = {"api": True} if api else {}
+    audit.record(
+        Event.MEASURE_LIST_VIEWED,
+        by=user,
+        obj=case,
+        purpose=PURPOSE,
+        shown=[str(m.uuid) for m in found],
+        **details,
+    )
+    return grounds
+
+
+@dataclass(frozen=True)
+class DossierView:
+    """The dossier of one measure, as far as the reader may read it."""
+
+    dossier: Dossier
+    basis: list[BasisItem]
+    verifications: list[Verification]
+    consultations: list[Consultation]
+    missing: list[Missing]
+
+
+@dataclass(frozen=True)
+class MeasureView:
+    """One measure with its framework row, its dossier (or None) and what the reader may do."""
+
+    measure: CaseMeasure
+    row: FrameworkMeasure | None
+    framework: Framework
+    dossier: DossierView | None
+    extensions: list[CaseMeasure]
+    may: frozenset[str]
+
+    @property
+    def term_ends_soon(self) -> bool:
+        ends = self.measure.ends_on
+        return bool(
+            ends
+            and self.measure.status in RUNNING_STATUSES
+            and ends <= timezone.localdate() + dt.timedelta(days=CALENDAR_DAYS)
+        )
+
+
+VERBS = (
+    "measure.advise",
+    "measure.prepare",
+    "measure.decide",
+    "measure.record_external",
+    "measure.withdraw",
+    "measure.close",
+)
+
+
+def get_measure_for(user: Any, measure_uuid: uuid.UUID, *, api: bool = False) -> MeasureView:
+    """Return one measure the user may see (404 otherwise), with its dossier; audited."""
+    measure = get_visible_or_404(user, measures_visible_to(user), uuid=measure_uuid)
+    framework = framework_of(measure.case.framework_version)
+    dossier = visible(user, Dossier.objects.filter(measure=measure), Action.VIEW).first()
+    view: DossierView | None = None
+    if dossier is not None:
+        basis = list(visible(user, BasisItem.objects.filter(measure=measure), Action.VIEW))
+        view = DossierView(
+            dossier=dossier,
+            basis=basis,
+            verifications=list(
+                visible(user, Verification.objects.filter(measure=measure), Action.VIEW)
+            ),
+            consultations=list(
+                visible(user, Consultation.objects.filter(measure=measure), Action.VIEW)
+            ),
+            missing=missing_for_decision(measure) if measure.is_open else [],
+        )
+    extensions = list(measures_visible_to(user).filter(extends=measure))
+    may = frozenset(v for v in VERBS if allowed(user, v, on=measure))
+    details: dict[str, Any] = {"api": True} if api else {}
+    if view is not None:
+        details["basis"] = [str(b.uuid) for b in view.basis]
+    audit.record(
+        Event.MEASURE_VIEWED,
+        by=user,
+        obj=measure.case,
+        purpose=PURPOSE,
+        measure=str(measure.uuid),
+        dossier=view is not None,
+        **details,
+    )
+    return MeasureView(
+        measure=measure,
+        row=framework.measures.get(measure.measure),
+        framework=framework,
+        dossier=view,
+        extensions=extensions,
+        may=may,
+    )
+
+
+def measure_choices(case: Case) -> list[tuple[str, str]]:
+    """Return the framework measures that may be proposed on a case, as (id, label)."""
+    framework = framework_of(case.framework_version)
+    return [(row.id, row.label) for row in framework.measures if is_register_measure(row)]
+
+
+def terms_calendar(user: Any, *, days: int = CALENDAR_DAYS, api: bool = False) -> list[CaseMeasure]:
+    """Return the running measures the user sees whose term ends within `days`; audited."""
+    today = timezone.localdate()
+    found = list(
+        measures_visible_to(user)
+        .filter(
+            status__in=RUNNING_STATUSES,
+            ends_on__isnull=False,
+            ends_on__lte=today + dt.timedelta(days=days),
+        )
+        .order_by("ends_on", "id")[:CALENDAR_MAX]
+    )
+    details: dict[str, Any] = {"api": True} if api else {}
+    audit.record(
+        Event.MEASURE_LIST_VIEWED,
+        by=user,
+        purpose=PURPOSE,
+        shown=[str(m.uuid) for m in found],
+        calendar_days=days,
+        **details,
+    )
+    return found
+
+
+def designations_of(user: User, municipality: Organisation) -> list[Designation]:
+    """Return the mayor's designations in a municipality (running ones first)."""
+    rows = visible(
+        user, Designation.objects.filter(municipality=municipality), Action.VIEW
+    ).select_related("user", "designated_by", "ended_by")
+    return sorted(rows, key=lambda d: (d.ended_at is not None, -d.designated_at.timestamp()))
+
+
+def designation_candidates(municipality: Organisation) -> QuerySet[User]:
+    """Return the officials a mayor may designate: active staff of the municipality."""
+    return (
+        User.objects.filter(organisation=municipality, is_active=True)
+        .exclude(roles__role=Role.MAYOR)
+        .filter(roles__role__in=[Role.CASE_DIRECTOR, Role.SECURITY_ADVISER])
+        .distinct()
+        .order_by("full_name")
+    )
