@@ -134,7 +134,7 @@ def test_from_a_police_signal_to_a_balanced_plan_and_a_warm_transfer() -> None:
         )
         assert response.status_code == 302, (measure, text(response))
 
-    add("I-19/repression", havenstad)
+    add("I-19/repression", org("Politie-eenheid Rijnmond"))
     page = text(director.get(reverse("cases:detail", args=[case.uuid])))
     assert "Het plan bestaat alleen uit repressie." in page
     add("I-01/prevention", havenstad)

@@ -51,7 +51,7 @@ def test_case_director_builds_a_balanced_plan_and_sees_the_shares(cast: Cast) ->
     assert client.get(reverse("cases:plan", args=[case.uuid])).status_code == 200
     assert add(client, case, "I-01/prevention", cast.municipality_a).status_code == 302
     assert add(client, case, "I-08/care", cast.care, consent="given").status_code == 302
-    assert add(client, case, "I-19/repression", cast.municipality_a).status_code == 302
+    assert add(client, case, "I-19/repression", cast.police).status_code == 302
     assert add(client, case, "I-07/repression", cast.police).status_code == 302
 
     response = client.get(reverse("cases:detail", args=[case.uuid]))
@@ -64,6 +64,18 @@ def test_case_director_builds_a_balanced_plan_and_sees_the_shares(cast: Cast) ->
     care = Intervention.objects.get(case=case, measure="I-08")
     assert care.consent == "given" and care.owner == cast.care
     assert Intervention.objects.get(case=case, measure="I-19").consent == "not_needed"
+
+
+def test_a_twbmt_measure_cannot_be_owned_by_the_municipality(cast: Cast) -> None:
+    # The minister decides a Twbmt reporting duty and the police carry it out (framework
+    # I-19): a plan line owned by the municipality is refused at the owner field.
+    case = make_case(cast)
+    response = add(client_for(cast.case_manager), case, "I-19/repression", cast.municipality_a)
+    assert response.status_code == 400
+    page = text(response)
+    assert "I-19 Meldplicht (Twbmt) wordt uitgevoerd door: Politie." in page
+    assert "Hierover besluit: Minister van JenV." in page
+    assert not Intervention.objects.filter(case=case).exists()
 
 
 def test_a_double_submit_adds_one_intervention(cast: Cast) -> None:
@@ -86,7 +98,7 @@ def test_a_measure_with_a_forged_domain_is_refused_at_the_field(cast: Cast) -> N
 def test_repression_only_warns_and_st4_waits_for_a_justification(cast: Cast) -> None:
     case = make_case(cast)
     client = client_for(cast.case_manager)
-    add(client, case, "I-19/repression", cast.municipality_a)
+    add(client, case, "I-19/repression", cast.police)
     page = text(client.get(reverse("cases:detail", args=[case.uuid])))
     assert "Het plan bestaat alleen uit repressie." in page
     assert "utrecht-alert--warning" in page

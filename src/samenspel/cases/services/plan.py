@@ -19,10 +19,13 @@ from samenspel.cases.models import (
     Case,
     Consent,
     Intervention,
+    InterventionDomain,
     InterventionStatus,
 )
 from samenspel.cases.services._common import PURPOSE, _bump, _check_open, _require
 from samenspel.frameworks.selectors import framework_of
+from samenspel.frameworks.types import Framework
+from samenspel.frameworks.types import Measure as FrameworkMeasure
 from samenspel.lib.errors import StaleEdit
 from samenspel.sharing.policy import Action
 
@@ -55,7 +58,8 @@ def add_intervention(
             return existing
     _check_open(case)
     errors: dict[str, str] = {}
-    row = framework_of(case.framework_version).measures.get(measure)
+    framework = framework_of(case.framework_version)
+    row = framework.measures.get(measure)
     if row is None:
         errors["measure"] = _("Kies een interventie uit het kader.")
     elif domain not in row.domains:
@@ -72,6 +76,12 @@ def add_intervention(
         errors["consent"] = _("Deze interventie is niet vrijwillig: toestemming is niet nodig.")
     if not owner.is_active or owner.type == OrganisationType.AIVD:
         errors["owner"] = _("Kies een actieve partnerorganisatie als eigenaar.")
+    elif (
+        row is not None
+        and domain == InterventionDomain.REPRESSION
+        and (message := _owner_error(framework, row, owner))
+    ):
+        errors["owner"] = message
     errors.update(_period_errors(start_date, end_date, review_date))
     if errors or row is None:
         raise ValidationError(errors)
@@ -186,6 +196,23 @@ def justify_balance(case: Case, *, text: str, expected_version: int, by: User) -
             Event.PLAN_BALANCE_JUSTIFIED, by=by, obj=case, purpose=PURPOSE, cleared=not text.strip()
         )
     return case
+
+
+def _owner_error(framework: Framework, row: FrameworkMeasure, owner: Organisation) -> str:
+    """Refuse an owner who neither carries out nor decides the measure, per the framework.
+
+    The owner of a plan line is the organisation that carries it out. A Twbmt reporting duty is
+    carried out by the police and decided by the minister: a municipality cannot own it.
+    """
+    actors = [framework.actors[a] for a in (*row.executors, *row.deciders) if a in framework.actors]
+    types = {a.organisation_type for a in actors} - {""}
+    if not types or owner.type in types:
+        return ""
+    executors = row.executor_text.rstrip(".") or "-"
+    return _(
+        "%(measure)s wordt uitgevoerd door: %(executors)s. Hierover besluit: %(who)s. Kies als "
+        "eigenaar een organisatie die de maatregel uitvoert of erover besluit."
+    ) % {"measure": row.label, "executors": executors, "who": row.decision_role.text.rstrip(".")}
 
 
 def _period_errors(
