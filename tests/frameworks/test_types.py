@@ -213,3 +213,42 @@ def test_no_code_outside_frameworks_reads_the_framework_document() -> None:
         if READS_THE_DOCUMENT.search(line)
     ]
     assert offenders == [], "read framework_of(version), the typed framework, instead"
+
+
+def test_a_version_without_user_roles_keeps_the_mayor_apart() -> None:
+    # Stored before actors named their user roles: the mayor is still only the mayor.
+    from samenspel.frameworks.schema import validate_text
+    from samenspel.frameworks.shipped import shipped_text
+    from samenspel.frameworks.types import Framework
+
+    document = validate_text(shipped_text(), file="nl-pga.yaml").data
+    assert document is not None
+    for actor in document["actors"]:
+        actor.pop("user_roles", None)
+    old = Framework.from_document(document)
+    assert old.actors_of("municipality", ["case_director"]) == {"A-GEM"}
+    assert old.actors_of("municipality", ["mayor"]) == {"A-BGM", "A-GEM"}
+    assert old.actors_of("police", ["partner_liaison"]) == {"A-POL", "A-RID"}
+
+
+def test_dossier_readers_are_competent_authorities_and_receivers_of_opening_flows() -> None:
+    from samenspel.frameworks.shipped import shipped_framework
+
+    framework = shipped_framework()
+    assert framework.dossier_readers("D-OOV") == {"A-BGM"}
+    assert framework.dossier_readers("D-STRAF") == {"A-OM", "A-POL"}
+    # F-11 (the administrative report for a Twbmt measure) opens the state-security dossier.
+    assert framework.dossier_readers("D-NATVEI") == {"A-MJV", "A-BZK", "A-BGM", "A-NCTV"}
+
+
+def test_a_term_in_months_ends_the_day_before_the_same_date() -> None:
+    import datetime as dt
+
+    from samenspel.frameworks.types import Term
+
+    six = Term(6, "months")
+    assert six.last_day(dt.date(2026, 1, 1)) == dt.date(2026, 6, 30)
+    assert six.last_day(dt.date(2026, 8, 31)) == dt.date(2027, 2, 28)
+    assert Term(2, "weeks").last_day(dt.date(2026, 1, 1)) == dt.date(2026, 1, 14)
+    assert Term(1, "years").last_day(dt.date(2024, 2, 29)) == dt.date(2025, 2, 28)
+    assert Term(1, "months").last_day(dt.date(2026, 1, 31)) == dt.date(2026, 2, 28)

@@ -50,6 +50,15 @@ LEGACY_STAGE_FLAGS: dict[str, tuple[str, ...]] = {
 }
 
 
+# Which users act as the mayor and the municipality in versions stored before actors named
+# their user roles (nl-pga 2026.1 as first published). Without this, every municipal user would
+# act as the mayor there, and a case director could decide the mayor's measures.
+LEGACY_USER_ROLES: dict[str, tuple[str, ...]] = {
+    "A-BGM": ("mayor",),
+    "A-GEM": ("mayor", "case_director", "security_adviser"),
+}
+
+
 class MissingStageFlagError(LookupError):
     """No stage of the framework carries a flag the software needs."""
 
@@ -244,8 +253,10 @@ class Term:
         months = self.value * (12 if self.unit == "years" else 1)
         index = start.month - 1 + months
         year, month = start.year + index // 12, index % 12 + 1
-        day = min(start.day, calendar.monthrange(year, month)[1])
-        return dt.date(year, month, day) - dt.timedelta(days=1)
+        last = calendar.monthrange(year, month)[1]
+        if start.day > last:  # no such day in that month: the term runs to its end
+            return dt.date(year, month, last)
+        return dt.date(year, month, start.day) - dt.timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -524,6 +535,7 @@ class Framework:
         fw = document["framework"]
         stage_rows = document.get("stages") or []
         stage_flags = _stage_flags(stage_rows)
+        roles_named = any("user_roles" in a for a in document.get("actors") or [])
         return cls(
             id=fw["id"],
             title=fw["title"],
@@ -542,7 +554,9 @@ class Framework:
                     name_en=r["name_en"],
                     role=r["role"],
                     organisation_type=r.get("organisation_type") or "",
-                    user_roles=_ids(r.get("user_roles")),
+                    user_roles=_ids(r.get("user_roles"))
+                    if roles_named
+                    else LEGACY_USER_ROLES.get(r["id"], ()),
                     legal_domains=_ids(r.get("legal_domains")),
                     may_share=r.get("may_share") or "",
                     may_not_share=r.get("may_not_share") or "",
