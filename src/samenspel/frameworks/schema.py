@@ -272,6 +272,9 @@ SECTIONS: tuple[Section, ...] = (
             text("authority_text"),
             text("instruments"),
             text("review_route"),
+            # The statutory term for objection or appeal against a decision on this ground,
+            # counted from the day the decision was made known.
+            block("objection_term", *TERM, SOURCE_TAGS, required=False),
             SOURCE_TAGS,
         ),
         "legal domain",

@@ -16,6 +16,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from django.utils.translation import ngettext
+
 from samenspel.frameworks.schema import SECTIONS, STAGE_FLAGS, UNCERTAIN_TAG
 
 __all__ = [
@@ -203,6 +205,7 @@ class LegalDomain:
     instruments: str
     review_route: str
     sources: tuple[str, ...]
+    objection_term: Term | None = None  # for objection or appeal, from the notification
 
 
 @dataclass(frozen=True)
@@ -243,6 +246,21 @@ class Term:
 
     value: int
     unit: str  # days, weeks, months or years
+
+    def words(self) -> str:
+        """Write the term in words in the active language: "6 maanden"."""
+        n = self.value
+        if self.unit == "days":
+            text = ngettext("%(n)d dag", "%(n)d dagen", n)
+        elif self.unit == "weeks":
+            text = ngettext("%(n)d week", "%(n)d weken", n)
+        elif self.unit == "months":
+            text = ngettext("%(n)d maand", "%(n)d maanden", n)
+        elif self.unit == "years":
+            text = ngettext("%(n)d jaar", "%(n)d jaar", n)
+        else:
+            return f"{n} {self.unit}"
+        return text % {"n": n}
 
     def last_day(self, start: dt.date) -> dt.date:
         """Return the last day of a term that starts on `start` (a term of 6 months from
@@ -607,6 +625,7 @@ class Framework:
                     instruments=r["instruments"],
                     review_route=r["review_route"],
                     sources=_sources(r),
+                    objection_term=_term(r.get("objection_term")),
                 )
                 for r in document.get("legal_domains") or []
             ),

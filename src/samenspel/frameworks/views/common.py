@@ -13,13 +13,14 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy
 
 from samenspel.accounts.models import OrganisationType, User
 from samenspel.frameworks import content, selectors
 from samenspel.frameworks.course import CourseOfAction, Item, course_of_action
 from samenspel.frameworks.models import FrameworkVersion
 from samenspel.frameworks.schema import NO_ROLE, ORGANISATION_TYPES
+from samenspel.frameworks.types import Term
 from samenspel.lib.forms import UtrechtForm
 from samenspel.sharing.policy import Denied
 
@@ -185,18 +186,7 @@ def term_text(term: Any) -> str:
     """Write a term such as {value: 6, unit: months} in words: "6 maanden"."""
     if not isinstance(term, dict) or not isinstance(term.get("value"), int):
         return ""
-    n, unit = term["value"], term.get("unit")
-    if unit == "days":
-        text = ngettext("%(n)d dag", "%(n)d dagen", n)
-    elif unit == "weeks":
-        text = ngettext("%(n)d week", "%(n)d weken", n)
-    elif unit == "months":
-        text = ngettext("%(n)d maand", "%(n)d maanden", n)
-    elif unit == "years":
-        text = ngettext("%(n)d jaar", "%(n)d jaar", n)
-    else:
-        return f"{n} {unit}"
-    return text % {"n": n}
+    return Term(value=term["value"], unit=str(term.get("unit"))).words()
 
 
 def row_url(section: str, key: str, query: str = "") -> str:

@@ -297,6 +297,7 @@ def domain_detail(request: HttpRequest, domain_id: str) -> HttpResponse:
         {
             "domain": domain,
             "authorities": refs(domain["competent_authorities"], actors),
+            "objection_term": term_text(domain.get("objection_term")),
             "measures": [
                 measure_summary(m, frame)
                 for m in frame.rows("measures")
