@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -76,3 +78,24 @@ def test_the_problem_schemas_are_components(document: dict[str, Any]) -> None:
     assert set(problem["required"]) == {"title", "status", "code", "detail"}
     assert "current_version" in schemas["StaleProblem"]["properties"]
     assert "current_status" in schemas["ConflictProblem"]["properties"]
+
+
+def test_no_two_schemas_share_a_component_name() -> None:
+    """The document names a component by its class: two bodies called alike would overwrite one
+    another, and a client built from it would send the wrong fields."""
+    from ninja import Schema
+
+    from samenspel.api import main
+
+    seen: dict[str, type] = {}
+    for module in {v.__module__ for _p, r in main.api._routers for v in _views(r)}:
+        for name, value in vars(importlib.import_module(module)).items():
+            if isinstance(value, type) and issubclass(value, Schema) and value is not Schema:
+                first = seen.setdefault(value.__name__, value)
+                assert first is value, (name, first.__module__, value.__module__)
+
+
+def _views(router: Any) -> Iterator[Any]:
+    for path_view in router.path_operations.values():
+        for operation in path_view.operations:
+            yield operation.view_func

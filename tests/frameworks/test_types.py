@@ -252,3 +252,13 @@ def test_a_term_in_months_ends_the_day_before_the_same_date() -> None:
     assert Term(2, "weeks").last_day(dt.date(2026, 1, 1)) == dt.date(2026, 1, 14)
     assert Term(1, "years").last_day(dt.date(2024, 2, 29)) == dt.date(2025, 2, 28)
     assert Term(1, "months").last_day(dt.date(2026, 1, 31)) == dt.date(2026, 2, 28)
+
+
+def test_a_term_that_runs_past_the_calendar_ends_on_its_last_day() -> None:
+    import datetime as dt
+
+    from samenspel.frameworks.types import Term
+
+    assert Term(6, "months").last_day(dt.date(9999, 10, 1)) == dt.date.max
+    assert Term(2, "weeks").last_day(dt.date(9999, 12, 25)) == dt.date.max
+    assert Term(2, "weeks").last_day(dt.date(9999, 12, 18)) == dt.date(9999, 12, 31)

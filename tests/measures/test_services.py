@@ -12,7 +12,6 @@ from samenspel.audit.events import Event, Outcome
 from samenspel.audit.models import AuditEvent
 from samenspel.measures import services
 from samenspel.measures.models import (
-    BasisItem,
     CaseMeasure,
     Compartment,
     Dossier,
@@ -20,7 +19,7 @@ from samenspel.measures.models import (
     PersonsView,
 )
 from samenspel.notifications.models import Notification, Topic
-from samenspel.sharing.policy import Action, Denied, can, visible
+from samenspel.sharing.policy import Action, can, visible
 from samenspel.testing import Cast, make_case, make_cast
 
 pytestmark = pytest.mark.django_db
@@ -139,14 +138,21 @@ def test_each_ground_is_seen_by_its_own_readers(cast: Cast) -> None:
                 "measure", flat=True
             )
         )
-        for user in (cast.mayor, cast.case_manager, cast.police_officer, cast.prosecutor,
-                     cast.care_worker, cast.outsider)
+        for user in (
+            cast.mayor,
+            cast.case_manager,
+            cast.police_officer,
+            cast.prosecutor,
+            cast.care_worker,
+            cast.outsider,
+        )
     }
     assert seen[cast.mayor.username] == {"I-17", "I-29", "I-23"} - {"I-29"}
     assert seen[cast.prosecutor.username] == {"I-29"}
     assert seen[cast.police_officer.username] == {"I-17", "I-29", "I-23"}  # executes them all
     assert seen[cast.care_worker.username] == set()
     assert seen[cast.outsider.username] == set()
+
     # The dossier: the police carry out the passport and order measures but read only the
     # criminal dossier; the case director reads none of the three.
     def dossiers(user):  # type: ignore[no-untyped-def]
@@ -170,12 +176,20 @@ def test_aivd_summary_only_for_the_mayor_and_designated_officials(cast: Cast) ->
     measure = services.propose_measure(case, measure="I-17", reason="Uitreis.", by=cast.mayor)
     with pytest.raises(PermissionDenied):
         services.add_basis_item(
-            measure, compartment=Compartment.AIVD, source="x", received_on=TODAY(),
-            summary="y", by=cast.adviser,
+            measure,
+            compartment=Compartment.AIVD,
+            source="x",
+            received_on=TODAY(),
+            summary="y",
+            by=cast.adviser,
         )
     item = services.add_basis_item(
-        measure, compartment=Compartment.AIVD, source="Ambtsbericht", received_on=TODAY(),
-        summary="Samenvatting.", by=cast.mayor,
+        measure,
+        compartment=Compartment.AIVD,
+        source="Ambtsbericht",
+        received_on=TODAY(),
+        summary="Samenvatting.",
+        by=cast.mayor,
     )
     assert not can(cast.adviser, Action.VIEW, item)
     services.designate(cast.municipality_a, user=cast.adviser, reason="OOV-dossiers", by=cast.mayor)
@@ -191,7 +205,9 @@ def allowed_to_decide(cast: Cast, measure: CaseMeasure) -> bool:
 
 def test_twbmt_measure_is_the_ministers_recorded_after_consulting_the_mayor(cast: Cast) -> None:
     case = _case(cast)
-    measure = services.propose_measure(case, measure="I-19", reason="Bestuurlijke rapportage.", by=cast.case_manager)
+    measure = services.propose_measure(
+        case, measure="I-19", reason="Bestuurlijke rapportage.", by=cast.case_manager
+    )
     assert measure.external
     today = timezone.localdate()
     record = {
@@ -203,16 +219,25 @@ def test_twbmt_measure_is_the_ministers_recorded_after_consulting_the_mayor(cast
         "ends_on": today + dt.timedelta(days=30),
     }
     with pytest.raises(ValidationError):
-        services.decide_measure(measure, by=cast.mayor, **{k: v for k, v in record.items() if k not in ("authority", "reference")})
+        services.decide_measure(
+            measure,
+            by=cast.mayor,
+            **{k: v for k, v in record.items() if k not in ("authority", "reference")},
+        )
     with pytest.raises(ValidationError, match="raadpleegt eerst de burgemeester"):
         services.record_external_decision(measure, by=cast.mayor, **record)
     consultation = services.receive_mayor_consultation(
         measure, received_on=today, answer_due=today + dt.timedelta(days=7), by=cast.mayor
     )
-    assert Notification.objects.filter(recipient=cast.mayor, topic=Topic.MAYOR_CONSULTED).exists() is False  # by the mayor self
+    assert (
+        Notification.objects.filter(recipient=cast.mayor, topic=Topic.MAYOR_CONSULTED).exists()
+        is False
+    )  # by the mayor self
     services.answer_consultation(consultation, answer="Geen bezwaar.", by=cast.mayor)
     with pytest.raises(ValidationError, match="langer dan mag"):
-        services.record_external_decision(measure, by=cast.mayor, **{**record, "ends_on": today + dt.timedelta(days=200)})
+        services.record_external_decision(
+            measure, by=cast.mayor, **{**record, "ends_on": today + dt.timedelta(days=200)}
+        )
     done = services.record_external_decision(measure, by=cast.mayor, **record)
     assert done.status == MeasureStatus.IN_FORCE
     assert done.external_authority == "Minister van JenV"

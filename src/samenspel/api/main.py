@@ -22,6 +22,8 @@ from samenspel.api.consultations import router as consultations_router
 from samenspel.api.frameworks import router as frameworks_router
 from samenspel.api.intake import router as intake_router
 from samenspel.api.intake import triage_router
+from samenspel.api.measures import case_router as case_measures_router
+from samenspel.api.measures import router as measures_router
 from samenspel.api.openapi import DocumentedAPI
 from samenspel.api.transfers import router as transfers_router
 from samenspel.audit.events import Event, Outcome, Purpose
@@ -33,8 +35,8 @@ from samenspel.sharing.policy import Denied
 api = DocumentedAPI(
     title="Samenspel API",
     version="1",
-    description="Signals, triage, persons, cases, plans, teams and transfers, plus read-only "
-    "access to organisations, users, the audit log and the framework. Every call is "
+    description="Signals, triage, persons, cases, plans, teams, transfers and measures, plus "
+    "read-only access to organisations, users, the audit log and the framework. Every call is "
     "filtered by the same access policy as the web pages and goes through the same "
     "services, so it leaves the same audit records. An object you may not see answers "
     "404, exactly like one that does not exist. Authenticate with a session whose second "
@@ -52,9 +54,11 @@ api.add_router("/frameworks", frameworks_router)
 api.add_router("/signals", intake_router)
 api.add_router("/triage", triage_router)
 api.add_router("/cases", cases_router)
+api.add_router("/cases", case_measures_router)
 api.add_router("/transfers", transfers_router)
 api.add_router("/consultations", consultations_router)
 api.add_router("/capacity-requests", capacity_router)
+api.add_router("/measures", measures_router)
 
 
 @api.exception_handler(Denied)

@@ -267,10 +267,14 @@ class Term:
         1 January runs to 30 June)."""
         if self.unit in ("days", "weeks"):
             days = self.value * (7 if self.unit == "weeks" else 1)
+            if (dt.date.max - start).days < days - 1:
+                return dt.date.max  # the term runs past the calendar
             return start + dt.timedelta(days=days - 1)
         months = self.value * (12 if self.unit == "years" else 1)
         index = start.month - 1 + months
         year, month = start.year + index // 12, index % 12 + 1
+        if year > dt.MAXYEAR:
+            return dt.date.max  # the term runs past the calendar
         last = calendar.monthrange(year, month)[1]
         if start.day > last:  # no such day in that month: the term runs to its end
             return dt.date(year, month, last)

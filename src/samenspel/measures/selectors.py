@@ -39,7 +39,10 @@ __all__ = [
     "DossierView",
     "Ground",
     "MeasureView",
+    "designation_candidates",
     "designations_of",
+    "get_consultation_for",
+    "get_measure",
     "get_measure_for",
     "grounds_of_case",
     "measure_choices",
@@ -59,6 +62,7 @@ def measures_visible_to(user: Any, action: Action = Action.VIEW) -> QuerySet[Cas
         "case__person",
         "decided_by",
         "decided_by_organisation",
+        "extends",
         "proposed_by_organisation",
     )
 
@@ -153,15 +157,23 @@ def get_measure_for(user: Any, measure_uuid: uuid.UUID, *, api: bool = False) ->
     dossier = visible(user, Dossier.objects.filter(measure=measure), Action.VIEW).first()
     view: DossierView | None = None
     if dossier is not None:
-        basis = list(visible(user, BasisItem.objects.filter(measure=measure), Action.VIEW))
+        basis = list(
+            visible(user, BasisItem.objects.filter(measure=measure), Action.VIEW).select_related(
+                "added_by"
+            )
+        )
         view = DossierView(
             dossier=dossier,
             basis=basis,
             verifications=list(
-                visible(user, Verification.objects.filter(measure=measure), Action.VIEW)
+                visible(
+                    user, Verification.objects.filter(measure=measure), Action.VIEW
+                ).select_related("added_by")
             ),
             consultations=list(
-                visible(user, Consultation.objects.filter(measure=measure), Action.VIEW)
+                visible(
+                    user, Consultation.objects.filter(measure=measure), Action.VIEW
+                ).select_related("added_by", "answered_by")
             ),
             missing=missing_for_decision(measure) if measure.is_open else [],
         )
@@ -186,6 +198,21 @@ def get_measure_for(user: Any, measure_uuid: uuid.UUID, *, api: bool = False) ->
         dossier=view,
         extensions=extensions,
         may=may,
+    )
+
+
+def get_measure(user: Any, measure_uuid: uuid.UUID) -> CaseMeasure:
+    """Return one measure the user may see, for a change (404 otherwise); not audited as a
+    read: the change that follows audits itself."""
+    return get_visible_or_404(user, measures_visible_to(user), uuid=measure_uuid)
+
+
+def get_consultation_for(
+    user: Any, measure: CaseMeasure, consultation_uuid: uuid.UUID
+) -> Consultation:
+    """Return one consultation in a measure's dossier the user reads (404 otherwise)."""
+    return get_visible_or_404(
+        user, Consultation.objects.filter(measure=measure), uuid=consultation_uuid
     )
 
 
@@ -223,7 +250,7 @@ def designations_of(user: User, municipality: Organisation) -> list[Designation]
     """Return the mayor's designations in a municipality (running ones first)."""
     rows = visible(
         user, Designation.objects.filter(municipality=municipality), Action.VIEW
-    ).select_related("user", "designated_by", "ended_by")
+    ).select_related("municipality", "user", "designated_by", "ended_by")
     return sorted(rows, key=lambda d: (d.ended_at is not None, -d.designated_at.timestamp()))
 
 

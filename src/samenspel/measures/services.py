@@ -197,7 +197,7 @@ def propose_measure(
     if submission_key:
         earlier = CaseMeasure.objects.filter(case=case, submission_key=submission_key).first()
         if earlier is not None:
-            return earlier
+            return _own_submission(earlier, by)
     if case.status == CaseStatus.CLOSED:
         raise ValidationError(_("De casus is gesloten. Heropen de casus eerst."))
     framework = framework_of(case.framework_version)
@@ -242,8 +242,23 @@ def propose_measure(
     except IntegrityError:
         if not submission_key:
             raise
-        return CaseMeasure.objects.get(case=case, submission_key=submission_key)
+        return _own_submission(
+            CaseMeasure.objects.get(case=case, submission_key=submission_key), by
+        )
     return created
+
+
+def _own_submission(earlier: CaseMeasure, by: User) -> CaseMeasure:
+    """Answer a repeated submission with its first proposal, but only to whoever made it.
+
+    The key is unique per case; another user's proposal under the same key may be on a
+    ground the caller does not see, so it is never handed out.
+    """
+    if earlier.proposed_by_id != by.pk:
+        raise ValidationError(
+            _("Deze sleutel voor het indienen is al gebruikt. Dien het voorstel opnieuw in.")
+        )
+    return earlier
 
 
 def _candidates(case: Case) -> list[User]:
@@ -262,7 +277,7 @@ def advise_measure(measure: CaseMeasure, *, advice: str, by: User) -> CaseMeasur
     advice = _text(advice, "advice", _("Schrijf het advies van het casusoverleg op."))
     with transaction.atomic():
         claim(
-            CaseMeasure.objects,
+            CaseMeasure.objects.all(),
             measure.pk,
             expected=[MeasureStatus.PROPOSED, MeasureStatus.ADVISED],
             message=_("Over deze maatregel is al verder besloten. Het advies is niet opgeslagen."),
@@ -292,7 +307,7 @@ def move_measure(measure: CaseMeasure, *, to: str, by: User) -> CaseMeasure:
         raise ValidationError({"status": _("Kies aangevraagd of voornemen.")})
     with transaction.atomic():
         claim(
-            CaseMeasure.objects,
+            CaseMeasure.objects.all(),
             measure.pk,
             expected=MOVES[MeasureStatus(to)],
             message=_("De maatregel is al verder. Er is niets veranderd."),
@@ -552,7 +567,7 @@ def answer_consultation(consultation: Consultation, *, answer: str, by: User) ->
     answer = _text(answer, "outcome", _("Schrijf uw antwoord aan de Minister."))
     with transaction.atomic():
         claim(
-            Consultation.objects,
+            Consultation.objects.all(),
             consultation.pk,
             expected=[""],
             field="outcome",
@@ -754,7 +769,7 @@ def decide_measure(
     assert decided_on is not None and starts_on is not None  # noqa: S101 - checked above
     with transaction.atomic():
         claim(
-            CaseMeasure.objects,
+            CaseMeasure.objects.all(),
             measure.pk,
             expected=OPEN_STATUSES,
             message=_("Over deze maatregel is net al besloten. Er is niets veranderd."),
@@ -837,7 +852,7 @@ def record_external_decision(
     assert decided_on is not None and starts_on is not None  # noqa: S101 - checked above
     with transaction.atomic():
         claim(
-            CaseMeasure.objects,
+            CaseMeasure.objects.all(),
             measure.pk,
             expected=OPEN_STATUSES,
             message=_("Dit besluit is net al vastgelegd. Er is niets veranderd."),
@@ -866,7 +881,7 @@ def withdraw_measure(measure: CaseMeasure, *, reason: str, by: User) -> CaseMeas
     reason = _text(reason, "closing_note", _("Schrijf waarom de maatregel niet doorgaat."))
     with transaction.atomic():
         claim(
-            CaseMeasure.objects,
+            CaseMeasure.objects.all(),
             measure.pk,
             expected=OPEN_STATUSES,
             message=_("Over deze maatregel is al besloten. Er is niets ingetrokken."),
@@ -888,7 +903,7 @@ def end_measure(measure: CaseMeasure, *, evaluation: str, by: User) -> CaseMeasu
     )
     with transaction.atomic():
         claim(
-            CaseMeasure.objects,
+            CaseMeasure.objects.all(),
             measure.pk,
             expected=RUNNING_STATUSES,
             message=_("Deze maatregel loopt niet (meer). Er is niets veranderd."),
