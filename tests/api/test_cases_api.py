@@ -352,7 +352,7 @@ def test_openapi_document_lists_all_new_paths(db: None, client: Client) -> None:
 def test_a_repression_only_plan_moves_to_execution_after_a_justification(cast: Cast) -> None:
     case = make_case(cast, team=(cast.police_officer,))
     cases.add_intervention(
-        case, measure="I-19", domain="repression", owner=cast.municipality_a, by=cast.case_manager
+        case, measure="I-19", domain="repression", owner=cast.police, by=cast.case_manager
     )
     case.refresh_from_db()
     director = _client(cast.case_manager)
