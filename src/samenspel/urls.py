@@ -16,6 +16,7 @@ urlpatterns = audit_at_end(
         path("signalen/", include("samenspel.intake.urls")),
         path("berichten/", include("samenspel.notifications.urls")),
         path("overleg/", include("samenspel.consultations.urls")),
+        path("maatregelen/", include("samenspel.measures.urls")),
         # Always routed, so that settings can switch SSO on in tests; both answer 404 while it is
         # off. The callback, /oidc/callback/, is web:oidc_callback.
         path(

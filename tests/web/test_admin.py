@@ -284,6 +284,7 @@ def test_the_menu_shows_intake_and_cases_by_what_the_user_may_do(cast: Cast) -> 
         "Signalen",
         "Casussen",
         "Overleg",
+        "Termijnen",
         "Kader",
         "Organisaties",
         "Gebruikers",
@@ -293,6 +294,9 @@ def test_the_menu_shows_intake_and_cases_by_what_the_user_may_do(cast: Cast) -> 
     # The consultations are for whoever works in the approach, not for a privacy officer.
     assert "Overleg" in _nav(cast.nctv_adviser)
     assert "Overleg" not in _nav(cast.privacy_officer)
+    # The terms of measures are for whoever works on measures.
+    assert "Termijnen" in _nav(cast.mayor)
+    assert "Termijnen" not in _nav(cast.privacy_officer)
 
 
 def test_the_menu_marks_one_current_item(cast: Cast) -> None:

@@ -236,6 +236,36 @@ ROUTES: dict[str, tuple[str | None, Callable[[Cast], dict[str, Any]]]] = {
         ],
         (None, lambda c: {}),
     ),
+    # Measure pages: the terms calendar here; every route that needs a case or a measure is
+    # covered (reader audit, outsider 404 on GET and POST) by tests/measures/test_pages.py. The
+    # mayor's designations list staff of the mayor's own municipality, no case data, and are
+    # not audited as a read; each designation made or ended is (same module).
+    "measures:calendar": ("mayor", lambda c: {}),
+    **dict.fromkeys(
+        [
+            f"measures:{name}"
+            for name in (
+                "case_measures",
+                "propose",
+                "detail",
+                "basis_add",
+                "verification_add",
+                "reasons",
+                "consultation_add",
+                "minister_request",
+                "consultation_answer",
+                "decide",
+                "record_external",
+                "advise",
+                "withdraw",
+                "end",
+                "extend",
+                "designations",
+                "designation_end",
+            )
+        ],
+        (None, lambda c: {}),
+    ),
     # Notification pages: the list and the settings here; opening and marking read need a
     # notification and are covered (audit, outsider 404) by tests/notifications/test_pages.py.
     "notifications:list": ("case_manager", lambda c: {}),

@@ -13,7 +13,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from samenspel import audit
@@ -46,6 +46,7 @@ __all__ = [
     "get_measure_for",
     "grounds_of_case",
     "measure_choices",
+    "measure_counts_of_case",
     "measures_visible_to",
     "terms_calendar",
 ]
@@ -106,6 +107,28 @@ def grounds_of_case(user: Any, case: Case, *, api: bool = False) -> list[Ground]
         **details,
     )
     return grounds
+
+
+def measure_counts_of_case(user: Any, case: Case) -> list[tuple[str, int]]:
+    """Return how many measures of the case the user sees, per ground: (ground name, count).
+
+    Counts only, for the case page, whose read the case selector audits; the measures
+    themselves are read (and audited) by `grounds_of_case`.
+    """
+    rows = dict(
+        measures_visible_to(user)
+        .filter(case=case)
+        .order_by()
+        .values_list("legal_domain")
+        .annotate(n=Count("id"))
+    )
+    if not rows:
+        return []
+    framework = framework_of(case.framework_version)
+    counts = [(d.name, rows.pop(d.id)) for d in framework.legal_domains if d.id in rows]
+    if rows:
+        counts.append(("", sum(rows.values())))
+    return counts
 
 
 @dataclass(frozen=True)

@@ -48,7 +48,7 @@ from samenspel.measures.models import (
 from samenspel.notifications import services as notifications
 from samenspel.notifications.models import Topic
 from samenspel.sharing.policy import Action, allowed, can, denied_for, require
-from samenspel.sharing.rules.measures import aivd_readers, competent
+from samenspel.sharing.rules.measures import aivd_readers, competent, not_designable
 
 __all__ = [
     "TEXT_MAX",
@@ -65,6 +65,7 @@ __all__ = [
     "extend_measure",
     "is_mayors_measure",
     "is_register_measure",
+    "max_term_text",
     "missing_for_decision",
     "move_measure",
     "propose_measure",
@@ -606,7 +607,7 @@ def missing_for_decision(measure: CaseMeasure) -> list[Missing]:
     dossier = Dossier.objects.get(measure=measure)
     basis = list(BasisItem.objects.filter(measure=measure).values_list("compartment", flat=True))
     missing: list[Missing] = []
-    if not basis:
+    if not basis and not measure.external:
         missing.append(
             Missing("basis", _("Voeg de informatie toe waarop het besluit rust, met de bron."))
         )
@@ -709,6 +710,11 @@ def _term_text(row: FrameworkMeasure) -> str:
         return ""
     one, many = UNITS.get(term.unit, (term.unit, term.unit))
     return f"{term.value} {_(one) if term.value == 1 else _(many)}"
+
+
+def max_term_text(row: FrameworkMeasure) -> str:
+    """Return the longest term the framework allows for a measure, in words ("" for none)."""
+    return _term_text(row)
 
 
 def _status_after(starts_on: dt.date) -> MeasureStatus:
@@ -940,9 +946,9 @@ def designate(
     errors: dict[str, str] = {}
     if user is None or user.organisation_id != municipality.pk or not user.is_active:
         errors["user"] = _("Kies een medewerker van uw gemeente.")
-    elif user.has_role(Role.MAYOR):
+    elif not_designable(user) == "mayor":
         errors["user"] = _("De burgemeester leest deze stukken al.")
-    elif user.has_role(Role.PRIVACY_OFFICER) and len(user.role_set) == 1:
+    elif not_designable(user) == "privacy":
         errors["user"] = _("De functionaris gegevensbescherming werkt niet aan casussen.")
     reason = reason.strip()
     if not reason:

@@ -27,6 +27,8 @@ def shell(request: HttpRequest) -> dict[str, Any]:
     items.append((reverse("cases:list"), _("Casussen")))
     if allowed(user, "consultation.take_part"):
         items.append((reverse("consultations:series_list"), _("Overleg")))
+    if allowed(user, "measure.calendar"):
+        items.append((reverse("measures:calendar"), _("Termijnen")))
     items.append((reverse("frameworks:overview"), _("Kader")))
     items.append((reverse("web:organisation_list"), _("Organisaties")))
     items.append((reverse("web:user_list"), _("Gebruikers")))

@@ -41,6 +41,7 @@ from samenspel.frameworks.views.common import (
     refs,
 )
 from samenspel.lib.errors import StaleEdit
+from samenspel.measures import selectors as measure_selectors
 from samenspel.sharing.policy import Action, can
 
 # --- Case page --------------------------------------------------------------------------------
@@ -129,6 +130,8 @@ def _detail(
             # The summary at the top: what a reader needs first.
             "next_review": min(reviews, default=None),
             "open_actions": open_actions,
+            # Counts by ground only: the measures are read on their own page.
+            "measure_counts": measure_selectors.measure_counts_of_case(me, case),
             "overdue_actions": overdue_actions,
             "course": _course(case, me),
             "transfers": transfers,

@@ -208,6 +208,12 @@ def _propose(user: User, on: Case, within: Any) -> bool:
     return has_any(user, ACTING_ROLES) and can(user, Action.VIEW, on)
 
 
+@verb("measure.calendar")
+def _calendar(user: User, on: Any, within: Any) -> bool:
+    # Who gets the terms calendar in the menu: whoever can see a measure at all.
+    return has_any(user, ACTING_ROLES)
+
+
 @verb("measure.advise")
 def _advise(user: User, on: CaseMeasure, within: Any) -> bool:
     # The casusoverleg advises; its record is kept by who works on the case plan.
@@ -252,6 +258,19 @@ def _answer(user: User, on: Consultation, within: Any) -> bool:
         and user.has_role(Role.MAYOR)
         and user.organisation_id == on.measure.case.municipality_id
     )
+
+
+def not_designable(user: User) -> str:
+    """Return why the mayor cannot designate `user` ("" when the mayor can).
+
+    "mayor": the mayor reads these dossiers already; "privacy": a privacy officer only (FG)
+    does not work on cases.
+    """
+    if user.has_role(Role.MAYOR):
+        return "mayor"
+    if user.has_role(Role.PRIVACY_OFFICER) and len(user.role_set) == 1:
+        return "privacy"
+    return ""
 
 
 @verb("designation.manage")
