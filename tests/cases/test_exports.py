@@ -156,3 +156,41 @@ def test_the_pages_link_to_the_exports(cast: Cast) -> None:
     assert reverse("cases:pdf", args=[case.uuid]) in detail
     listing = client.get(reverse("cases:list"), {"status": "closed"}).content.decode()
     assert f"{reverse('cases:list_csv')}?status=closed" in listing
+
+
+def test_the_case_file_prints_each_users_measures_and_dossiers_only(
+    cast: Cast, tmp_path: Path
+) -> None:
+    from django.utils import timezone
+
+    from samenspel.measures import services as measures
+
+    case = planned_case(cast)
+    passport = measures.propose_measure(case, measure="I-17", reason="Uitreis.", by=cast.mayor)
+    for compartment, summary in (
+        ("aivd", "Samenvatting AIVD-ambtsbericht"),
+        ("police", "Mutatie politie"),
+    ):
+        measures.add_basis_item(
+            passport,
+            compartment=compartment,
+            source=f"Bron {compartment}",
+            received_on=timezone.localdate(),
+            summary=summary,
+            by=cast.mayor,
+        )
+    texts = {}
+    for user in (cast.police_officer, cast.mayor):
+        response = client_for(user).get(reverse("cases:pdf", args=[case.uuid]))
+        assert response.status_code == 200
+        texts[user.pk] = " ".join(pdf_text(response.content, tmp_path).split())
+        record = AuditEvent.objects.filter(event=Event.MEASURE_LIST_VIEWED, actor=user).last()
+        assert record is not None and record.details["shown"] == [str(passport.uuid)]
+    police, mayor = texts[cast.police_officer.pk], texts[cast.mayor.pk]
+    # The police carry out the passport measure: they see it, not its dossier.
+    assert "I-17" in police
+    assert "Het besluitdossier is alleen voor het bevoegd gezag." in police
+    assert "Samenvatting AIVD-ambtsbericht" not in police
+    assert "Mutatie politie" not in police
+    # The mayor reads the whole dossier, the AIVD summary included.
+    assert "Samenvatting AIVD-ambtsbericht" in mayor and "Mutatie politie" in mayor

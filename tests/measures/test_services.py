@@ -12,6 +12,7 @@ from samenspel.audit.events import Event, Outcome
 from samenspel.audit.models import AuditEvent
 from samenspel.measures import services
 from samenspel.measures.models import (
+    BasisItem,
     CaseMeasure,
     Compartment,
     Dossier,
@@ -241,3 +242,161 @@ def test_twbmt_measure_is_the_ministers_recorded_after_consulting_the_mayor(cast
     done = services.record_external_decision(measure, by=cast.mayor, **record)
     assert done.status == MeasureStatus.IN_FORCE
     assert done.external_authority == "Minister van JenV"
+
+
+# --- Objection and appeal, terms, double submits ------------------------------------------------
+
+
+def _decided_order_measure(cast: Cast) -> CaseMeasure:
+    """A public-order measure (I-07) the mayor decided on a complete dossier."""
+    case = _case(cast)
+    measure = services.propose_measure(case, measure="I-07", reason="Gesprek.", by=cast.mayor)
+    today = timezone.localdate()
+    services.add_basis_item(
+        measure,
+        compartment=Compartment.MUNICIPAL,
+        source="Meldpunt",
+        received_on=today,
+        summary="Zorgen van de school.",
+        by=cast.mayor,
+    )
+    dossier = Dossier.objects.get(measure=measure)
+    services.save_reasons(
+        measure,
+        necessity="Nodig.",
+        proportionality="In verhouding.",
+        subsidiarity="Geen lichter middel.",
+        persons_view=PersonsView.GIVEN,
+        persons_view_text="Wil praten.",
+        expected_version=dossier.version,
+        by=cast.mayor,
+    )
+    services.add_consultation(
+        measure, consulted="Wijkteam", held_on=today, outcome="Samen doen.", by=cast.mayor
+    )
+    return services.decide_measure(
+        measure,
+        decision_text="Stopgesprek.",
+        decided_on=today - dt.timedelta(days=60),
+        starts_on=today - dt.timedelta(days=60),
+        ends_on=None,
+        by=cast.mayor,
+    )
+
+
+def test_an_objection_after_six_weeks_needs_a_reason_and_an_upheld_one_annuls(cast: Cast) -> None:
+    measure = _decided_order_measure(cast)
+    notified = timezone.localdate() - dt.timedelta(days=50)
+    # Six weeks from the notification (Awb art. 6:7, framework data for D-OOV).
+    assert services.review_deadline(measure, notified) == notified + dt.timedelta(days=42)
+    late = {
+        "kind": "objection",
+        "notified_on": notified,
+        "filed_on": timezone.localdate(),
+        "grounds": "Er was geen ordeverstoring.",
+    }
+    with pytest.raises(ValidationError) as refused:
+        services.file_review(measure, by=cast.mayor, **late)
+    assert "late_reason" in refused.value.message_dict
+    assert _last(Event.MEASURE_REVIEW_REFUSED).details["reason"] == "late"
+    review = services.file_review(
+        measure,
+        late_reason="De brief kwam pas later aan.",
+        submission_key="r1",
+        by=cast.mayor,
+        **late,
+    )
+    again = services.file_review(
+        measure,
+        late_reason="De brief kwam pas later aan.",
+        submission_key="r1",
+        by=cast.mayor,
+        **late,
+    )
+    assert again.pk == review.pk  # a double submit files it once
+    assert review.deadline == notified + dt.timedelta(days=42)
+    # Only an upheld review annuls the decision.
+    with pytest.raises(ValidationError):
+        services.decide_review(
+            review,
+            outcome="dismissed",
+            outcome_on=timezone.localdate(),
+            outcome_text="Ongegrond.",
+            annuls=True,
+            by=cast.mayor,
+        )
+    services.decide_review(
+        review,
+        outcome="upheld",
+        outcome_on=timezone.localdate(),
+        outcome_text="Gegrond: de ordeverstoring is niet aangetoond.",
+        annuls=True,
+        by=cast.mayor,
+    )
+    measure.refresh_from_db()
+    assert measure.status == MeasureStatus.ANNULLED
+    # The police carry it out and see it annulled, not the review (a dossier part).
+    assert can(cast.police_officer, Action.VIEW, measure)
+    assert not can(cast.police_officer, Action.VIEW, review)
+    assert _last(Event.MEASURE_REVIEW_DECIDED).details["annuls"] is True
+
+
+def test_a_criminal_decision_has_no_objection_here(cast: Cast) -> None:
+    case = _case(cast)
+    measure = services.propose_measure(
+        case, measure="I-29", reason="Verdenking.", by=cast.prosecutor
+    )
+    CaseMeasure.objects.filter(pk=measure.pk).update(
+        status=MeasureStatus.IN_FORCE, decided_on=timezone.localdate()
+    )
+    measure.refresh_from_db()
+    with pytest.raises(ValidationError, match="strafrechter"):
+        services.file_review(
+            measure,
+            kind="objection",
+            notified_on=timezone.localdate(),
+            filed_on=timezone.localdate(),
+            grounds="Onterecht.",
+            by=cast.prosecutor,
+        )
+
+
+def test_dossier_items_are_added_once_per_submission(cast: Cast) -> None:
+    case = _case(cast)
+    measure = services.propose_measure(case, measure="I-23", reason="Orde.", by=cast.mayor)
+    item = {
+        "compartment": Compartment.POLICE,
+        "source": "Mutatie",
+        "received_on": timezone.localdate(),
+        "summary": "Onrust.",
+        "submission_key": "k1",
+    }
+    first = services.add_basis_item(measure, by=cast.mayor, **item)
+    assert services.add_basis_item(measure, by=cast.mayor, **item).pk == first.pk
+    assert BasisItem.objects.filter(measure=measure).count() == 1
+    # Another user's key is never answered with the first user's row.
+    services.designate(cast.municipality_a, user=cast.adviser, reason="OOV.", by=cast.mayor)
+    with pytest.raises(ValidationError, match="al gebruikt"):
+        services.add_basis_item(measure, by=cast.adviser, **item)
+
+
+def test_the_worker_starts_measures_and_reminds_dossier_readers_once(cast: Cast) -> None:
+    measure = _decided_order_measure(cast)
+    today = timezone.localdate()
+    CaseMeasure.objects.filter(pk=measure.pk).update(
+        status=MeasureStatus.DECIDED, starts_on=today, ends_on=today + dt.timedelta(days=3)
+    )
+    assert services.start_decided_measures(today=today) == 1
+    measure.refresh_from_db()
+    assert measure.status == MeasureStatus.IN_FORCE
+    made = services.remind_measure_terms(today=today)
+    assert made >= 1
+    told = set(
+        Notification.objects.filter(topic=Topic.MEASURE_TERM_ENDING).values_list(
+            "recipient_id", flat=True
+        )
+    )
+    assert cast.mayor.pk in told
+    assert cast.police_officer.pk not in told  # not a reader of the public-order dossier
+    assert cast.case_manager.pk not in told
+    assert services.remind_measure_terms(today=today) == 0  # once per end date

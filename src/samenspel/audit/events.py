@@ -167,10 +167,14 @@ class Event(models.IntegerChoices):
     MEASURE_WITHDRAWN = 1412, _("Maatregel ingetrokken")
     MEASURE_ENDED = 1413, _("Maatregel beëindigd en geëvalueerd")
     MEASURE_EXTENSION_PROPOSED = 1414, _("Verlenging van een maatregel voorgesteld")
+    MEASURE_REVIEW_FILED = 1415, _("Bezwaar of beroep tegen een maatregel vastgelegd")
+    MEASURE_REVIEW_REFUSED = 1416, _("Bezwaar of beroep geweigerd: te laat zonder reden")
+    MEASURE_REVIEW_DECIDED = 1417, _("Uitkomst van bezwaar of beroep vastgelegd")
     MEASURE_VIEWED = 1420, _("Maatregel en besluitdossier bekeken")
     MEASURE_LIST_VIEWED = 1421, _("Maatregelen van een casus bekeken")
     DESIGNATION_MADE = 1430, _("Ambtenaar aangewezen door de burgemeester")
     DESIGNATION_ENDED = 1431, _("Aanwijzing door de burgemeester beëindigd")
+    DESIGNATIONS_VIEWED = 1432, _("Aanwijzingen door de burgemeester bekeken")
 
 
 class Outcome(models.TextChoices):

@@ -13,6 +13,7 @@ from samenspel.accounts import services
 from samenspel.accounts.models import Organisation, OrganisationType, Role, User
 from samenspel.audit.events import Event, Purpose
 from samenspel.demo import casework
+from samenspel.demo import measures as demo_measures
 from samenspel.frameworks import services as framework_services
 from samenspel.frameworks.models import FrameworkVersion
 from samenspel.frameworks.shipped import SHIPPED, shipped_framework, shipped_text
@@ -145,6 +146,8 @@ def load() -> list[DemoLogin]:
         casework.load(users, orgs)
         created_any |= not casework.consultations_loaded()
         casework.load_consultations(users, orgs)
+        created_any |= not demo_measures.loaded()
+        demo_measures.load(users, orgs)
         if created_any:
             audit.record(Event.DEMO_LOADED, by=None, purpose=Purpose.SYSTEM)
     return logins

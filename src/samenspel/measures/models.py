@@ -204,11 +204,20 @@ class BasisItem(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     added_at = models.DateTimeField(default=timezone.now)
+    # A double submit carries the same key and adds nothing twice.
+    submission_key = models.CharField(max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("informatie voor het besluit")
         verbose_name_plural = _("informatie voor het besluit")
         ordering = ["received_on", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["measure", "submission_key"],
+                condition=~Q(submission_key=""),
+                name="basis_item_unique_submission",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.source
@@ -237,11 +246,20 @@ class Verification(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     added_at = models.DateTimeField(default=timezone.now)
+    # A double submit carries the same key and adds nothing twice.
+    submission_key = models.CharField(max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("verificatie")
         verbose_name_plural = _("verificaties")
         ordering = ["asked_on", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["measure", "submission_key"],
+                condition=~Q(submission_key=""),
+                name="verification_unique_submission",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.asked
@@ -278,12 +296,19 @@ class Consultation(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     added_at = models.DateTimeField(default=timezone.now)
+    # A double submit carries the same key and adds nothing twice.
+    submission_key = models.CharField(max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("raadpleging")
         verbose_name_plural = _("raadplegingen")
         ordering = ["held_on", "id"]
         constraints = [
+            models.UniqueConstraint(
+                fields=["measure", "submission_key"],
+                condition=~Q(submission_key=""),
+                name="consultation_unique_submission",
+            ),
             models.CheckConstraint(
                 condition=Q(kind="local", answer_due__isnull=True)
                 | Q(kind="mayor", answer_due__isnull=False),
@@ -348,3 +373,82 @@ class Designation(models.Model):
     @property
     def audit_organisation_id(self) -> int:
         return self.municipality_id
+
+
+class ReviewKind(models.TextChoices):
+    OBJECTION = "objection", _("bezwaar")
+    APPEAL = "appeal", _("beroep")
+    HIGHER_APPEAL = "higher_appeal", _("hoger beroep")
+
+
+class ReviewOutcome(models.TextChoices):
+    PENDING = "pending", _("loopt")
+    UPHELD = "upheld", _("gegrond")
+    PARTLY_UPHELD = "partly_upheld", _("deels gegrond")
+    DISMISSED = "dismissed", _("ongegrond")
+    INADMISSIBLE = "inadmissible", _("niet-ontvankelijk")
+    WITHDRAWN = "withdrawn", _("ingetrokken")
+
+
+class Review(models.Model):
+    """An objection (bezwaar) or appeal against a decided measure, and its outcome.
+
+    It must be filed within the framework's term for the measure's ground, counted from the day
+    the decision was made known; later only with the reason for the delay. An upheld review
+    that annuls the decision shows the measure as annulled everywhere.
+    """
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    measure = models.ForeignKey(CaseMeasure, on_delete=models.CASCADE, related_name="reviews")
+    kind = models.CharField(_("soort"), max_length=16, choices=ReviewKind)
+    notified_on = models.DateField(_("besluit bekendgemaakt op"))
+    filed_on = models.DateField(_("ingediend op"))
+    deadline = models.DateField(_("uiterste datum"))
+    late_reason = models.TextField(_("reden voor te laat indienen"), blank=True)
+    grounds = models.TextField(_("gronden"))
+    outcome = models.CharField(
+        _("uitkomst"), max_length=16, choices=ReviewOutcome, default=ReviewOutcome.PENDING
+    )
+    outcome_on = models.DateField(_("uitspraak op"), null=True, blank=True)
+    outcome_text = models.TextField(_("toelichting op de uitkomst"), blank=True)
+    annuls = models.BooleanField(_("het besluit is vernietigd"), default=False)
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    # A double submit carries the same key and adds nothing twice.
+    submission_key = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("bezwaar of beroep")
+        verbose_name_plural = _("bezwaren en beroepen")
+        ordering = ["filed_on", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["measure", "submission_key"],
+                condition=~Q(submission_key=""),
+                name="review_unique_submission",
+            ),
+            models.CheckConstraint(
+                condition=Q(filed_on__lte=F("deadline")) | ~Q(late_reason=""),
+                name="review_late_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(outcome="pending") | Q(outcome_on__isnull=False),
+                name="review_outcome_has_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.measure_id}"
+
+    @property
+    def audit_organisation_id(self) -> int:
+        return self.measure.case.municipality_id
+
+    @property
+    def pending(self) -> bool:
+        return self.outcome == ReviewOutcome.PENDING

@@ -37,6 +37,7 @@ from samenspel.sharing.policy import Action, allowed, get_visible_or_404, visibl
 
 __all__ = [
     "DossierView",
+    "ExportedMeasure",
     "Ground",
     "MeasureView",
     "designation_candidates",
@@ -47,6 +48,7 @@ __all__ = [
     "grounds_of_case",
     "measure_choices",
     "measure_counts_of_case",
+    "measures_for_export",
     "measures_visible_to",
     "terms_calendar",
 ]
@@ -237,6 +239,58 @@ def get_consultation_for(
     return get_visible_or_404(
         user, Consultation.objects.filter(measure=measure), uuid=consultation_uuid
     )
+
+
+@dataclass(frozen=True)
+class ExportedMeasure:
+    """A measure as printed in the case file: its dossier basis only for dossier readers."""
+
+    measure: CaseMeasure
+    basis: list[BasisItem] | None
+
+
+def measures_for_export(
+    user: Any, case: Case, *, export: str
+) -> list[tuple[Ground, list[ExportedMeasure]]]:
+    """Return the case's measures for its PDF, by ground, with what the user may read.
+
+    The same rules as the pages: measures the user sees, the basis of the dossiers the user
+    reads, AIVD summaries only for the mayor and the designated. Audited with the export
+    number and every measure and information item printed.
+    """
+    found = list(measures_visible_to(user).filter(case=case).order_by("proposed_at", "id"))
+    readable = set(
+        visible(user, Dossier.objects.filter(measure__in=found), Action.VIEW).values_list(
+            "measure_id", flat=True
+        )
+    )
+    basis: dict[int, list[BasisItem]] = {pk: [] for pk in readable}
+    for item in visible(user, BasisItem.objects.filter(measure_id__in=readable), Action.VIEW):
+        basis[item.measure_id].append(item)
+    framework = framework_of(case.framework_version)
+    names = {d.id: d for d in framework.legal_domains}
+    grouped: list[tuple[Ground, list[ExportedMeasure]]] = []
+    for domain_id in dict.fromkeys(m.legal_domain for m in found):
+        domain = names.get(domain_id)
+        rows = [m for m in found if m.legal_domain == domain_id]
+        ground = Ground(
+            domain_id,
+            domain.name if domain else domain_id,
+            domain.authority_text if domain else "",
+            domain.review_route if domain else "",
+            rows,
+        )
+        grouped.append((ground, [ExportedMeasure(m, basis.get(m.pk)) for m in rows]))
+    audit.record(
+        Event.MEASURE_LIST_VIEWED,
+        by=user,
+        obj=case,
+        purpose=PURPOSE,
+        export=export,
+        shown=[str(m.uuid) for m in found],
+        basis=[str(b.uuid) for items in basis.values() for b in items],
+    )
+    return grouped
 
 
 def measure_choices(case: Case) -> list[tuple[str, str]]:

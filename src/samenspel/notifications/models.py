@@ -38,6 +38,7 @@ class Topic(models.TextChoices):
     MEASURE_PROPOSED = "measure.proposed", _("Er is een maatregel voorgesteld waarover u besluit")
     MEASURE_DECIDED = "measure.decided", _("Er is besloten over een maatregel op uw casus")
     MAYOR_CONSULTED = "measure.mayor_consulted", _("De Minister raadpleegt u over een maatregel")
+    MEASURE_TERM_ENDING = "measure.term_ending", _("De termijn van een maatregel loopt bijna af")
 
 
 # Acute events also go by mail unless the user turns that off; the rest only when turned on.

@@ -22,6 +22,7 @@ from samenspel.audit.events import Event, Purpose
 from samenspel.cases.models import Case, Intervention, Transfer
 from samenspel.consultations.models import ActionItem, CapacityRequest, Meeting
 from samenspel.intake.models import Signal
+from samenspel.measures.models import CaseMeasure
 from samenspel.notifications.models import MAIL_BY_DEFAULT, MailChoice, Notification, Topic
 from samenspel.sharing.policy import Action, get_visible_or_404, visible
 
@@ -215,6 +216,18 @@ def _actions(user: Any, uuids: set[uuid.UUID]) -> dict[uuid.UUID, Target]:
     }
 
 
+def _measures(user: Any, uuids: set[uuid.UUID]) -> dict[uuid.UUID, Target]:
+    measures = visible(user, CaseMeasure.objects.filter(uuid__in=uuids), Action.VIEW)
+    return {
+        m.uuid: Target(
+            _("Maatregel %(measure)s voor casus %(reference)s")
+            % {"measure": f"{m.measure} {m.name}", "reference": m.case.reference},
+            reverse("measures:detail", kwargs={"measure_uuid": m.uuid}),
+        )
+        for m in measures.select_related("case").only("uuid", "measure", "name", "case__reference")
+    }
+
+
 _RESOLVERS: dict[str, Callable[[Any, set[uuid.UUID]], dict[uuid.UUID, Target]]] = {
     "intake.signal": _signals,
     "cases.case": _cases,
@@ -223,6 +236,7 @@ _RESOLVERS: dict[str, Callable[[Any, set[uuid.UUID]], dict[uuid.UUID, Target]]] 
     "consultations.capacityrequest": _capacity_requests,
     "consultations.meeting": _meetings,
     "consultations.actionitem": _actions,
+    "measures.casemeasure": _measures,
 }
 
 

@@ -10,6 +10,7 @@ from django.db import close_old_connections, connection
 from django.utils import timezone
 
 from samenspel.consultations import services as consultations
+from samenspel.measures import services as measures
 from samenspel.notifications import services
 
 logger = logging.getLogger(__name__)
@@ -36,6 +37,10 @@ class Worker:
             consultations.create_action_reminders(today=timezone.localdate())
             # Capacity requests unanswered past the framework's deadline escalate.
             consultations.escalate_capacity_requests(now=timezone.now())
+            # Measures: in force on their start date; their dossier readers told before the
+            # term ends, so that it is evaluated, ended or extended in time.
+            measures.start_decided_measures(today=timezone.localdate())
+            measures.remind_measure_terms(today=timezone.localdate())
         result = services.run_pass(reminders=reminders)
         if reminders:
             self._last_reminders = time.monotonic()

@@ -22,6 +22,7 @@ from samenspel.cases.views._common import _framework, _named
 from samenspel.cases.views.detail import _balance_rows, _history_steps
 from samenspel.frameworks.pdf import render_pdf
 from samenspel.lib.spreadsheet import csv_lines
+from samenspel.measures import selectors as measure_selectors
 
 # --- Exports ----------------------------------------------------------------------------------
 # An export takes case data out of Samenspel: it reads through the same policy as the pages
@@ -40,6 +41,7 @@ def case_pdf(request: HttpRequest, case_uuid: uuid.UUID) -> HttpResponse:
     balance, balance_rows = _balance_rows(plan)
     # The export is recorded once the PDF exists; the export number ties the PDF to its record.
     export_id = secrets.token_hex(6)
+    measures = measure_selectors.measures_for_export(me, case, export=export_id)
     html = render_to_string(
         "cases/case_pdf.html",
         {
@@ -53,6 +55,7 @@ def case_pdf(request: HttpRequest, case_uuid: uuid.UUID) -> HttpResponse:
             "team": selectors.team_of(me, case),
             "steps": _history_steps(me, case, record_read=False),
             "transfers": selectors.transfers_of(me, case),
+            "measures": measures,
             "made_by": me,
             "made_at": timezone.now(),
             "export_id": export_id,

@@ -134,6 +134,7 @@ def _dossier_part(user: User, action: Action) -> Q:
 rule("measures.dossier")(_dossier_part)
 rule("measures.verification")(_dossier_part)
 rule("measures.consultation")(_dossier_part)
+rule("measures.review")(_dossier_part)
 
 
 def aivd_readers(user: User, prefix: str = "") -> Q:
@@ -246,6 +247,13 @@ def _withdraw(user: User, on: CaseMeasure, within: Any) -> bool:
 @verb("measure.close")
 def _close(user: User, on: CaseMeasure, within: Any) -> bool:
     # Ending a running measure, with its evaluation: its dossier readers.
+    return reads_dossier(user, on)
+
+
+@verb("measure.review")
+def _review(user: User, on: CaseMeasure, within: Any) -> bool:
+    # Objections and appeals against a decision are recorded and handled by the readers of
+    # its dossier: the competent authority's side.
     return reads_dossier(user, on)
 
 
