@@ -2,7 +2,8 @@
 
 - Sam Voorbeeld (demo-case-1, police and care on the team): the mayor declared the passport
   void on the state-security ground (I-17) on a summary AIVD report, after checking it with the
-  AIVD through the NCTV, with the reasons and the local consultation; and held an
+  AIVD through the NCTV, with the reasons and the local consultation (an objection against it
+  is pending); and held an
   administrative conversation (I-07, public order) after consulting the neighbourhood team,
   since ended with its evaluation.
 - Alex Fictief (demo-case-2, the OM on the team): the minister's reporting duty (I-19, Twbmt)
@@ -149,6 +150,18 @@ def _passport(case: Case, *, mayor: User, adviser: User, director: User) -> None
         starts_on=_days_ago(7),
         ends_on=None,
         by=mayor,
+    )
+    services.file_review(
+        measure,
+        kind="objection",
+        notified_on=_days_ago(6),
+        filed_on=_days_ago(2),
+        grounds=(
+            "Betrokkene zegt alleen familie te willen bezoeken en vraagt het paspoort terug "
+            "(demo)."
+        ),
+        submission_key=f"{KEY}objection",
+        by=adviser,
     )
 
 
