@@ -254,6 +254,60 @@ def test_demo_has_a_consultation_with_a_held_and_a_planned_meeting_once() -> Non
     assert requests.filter(priority_municipality=True, answered_at__isnull=False).exists()
 
 
+@pytest.mark.django_db
+def test_demo_has_measures_on_three_grounds_once() -> None:
+    from django.core.exceptions import ValidationError
+
+    from samenspel.accounts.models import User
+    from samenspel.demo import data
+    from samenspel.measures import selectors, services
+    from samenspel.measures.models import CaseMeasure, ConsultationKind, MeasureStatus, Review
+
+    data.load()
+    counts = (CaseMeasure.objects.count(), Review.objects.count())
+    data.load()
+    assert (CaseMeasure.objects.count(), Review.objects.count()) == counts
+
+    def user(name: str) -> User:
+        return User.objects.with_roles().get(username=name)
+
+    # The passport (state security), decided by the mayor on a summary AIVD report with the
+    # verification and the reasons; an objection against it is pending.
+    passport = CaseMeasure.objects.get(measure="I-17")
+    assert passport.status == MeasureStatus.IN_FORCE
+    assert passport.decided_by == user("burgemeester")
+    view = selectors.get_measure_for(user("burgemeester"), passport.uuid)
+    assert view.dossier is not None
+    assert "aivd" in {b.compartment for b in view.dossier.basis}
+    assert view.dossier.verifications and view.dossier.dossier.subsidiarity
+    assert Review.objects.get(measure=passport).pending
+    # The police on the team carry it out: they see the measure, not the dossier.
+    assert selectors.get_measure_for(user("politie"), passport.uuid).dossier is None
+    # A public-order measure with its local consultation; the minister's reporting duty with
+    # the mayor's consultation answered; the prosecution only for the OM.
+    conversation = CaseMeasure.objects.get(measure="I-07")
+    assert conversation.consultations.filter(kind=ConsultationKind.LOCAL).exists()
+    duty = CaseMeasure.objects.get(measure="I-19")
+    assert duty.external and duty.external_reference
+    assert duty.consultations.get(kind=ConsultationKind.MAYOR).answered_at is not None
+    assert duty in selectors.terms_calendar(user("burgemeester"))
+    grounds = {g.legal_domain for g in selectors.grounds_of_case(user("officier"), duty.case)}
+    assert grounds == {"D-STRAF"}
+    # The area ban waits for its dossier: the case director cannot decide it, and the mayor
+    # is told what is missing.
+    area_ban = CaseMeasure.objects.get(measure="I-23")
+    with pytest.raises(ValidationError, match="niet het bevoegd gezag"):
+        services.decide_measure(
+            area_ban,
+            decision_text="Gebiedsverbod.",
+            decided_on=None,
+            starts_on=None,
+            ends_on=None,
+            by=user("regisseur"),
+        )
+    assert {m.part for m in services.missing_for_decision(area_ban)} >= {"verification"}
+
+
 # --- A wrong configuration is one line and exit code 2, never a traceback --------------------
 
 
