@@ -175,6 +175,14 @@ class Event(models.IntegerChoices):
     DESIGNATION_MADE = 1430, _("Ambtenaar aangewezen door de burgemeester")
     DESIGNATION_ENDED = 1431, _("Aanwijzing door de burgemeester beëindigd")
     DESIGNATIONS_VIEWED = 1432, _("Aanwijzingen door de burgemeester bekeken")
+    MEASURE_LETTER_EXPORTED = 1440, _("Besluitbrief van een maatregel als PDF gemaakt")
+    BREAK_GLASS_OPENED = 1501, _("Noodtoegang tot een casus geopend")
+    BREAK_GLASS_REFUSED = 1502, _("Noodtoegang geweigerd")
+    BREAK_GLASS_REVIEWED = (
+        1503,
+        _("Noodtoegang beoordeeld door de functionaris gegevensbescherming"),
+    )
+    BREAK_GLASS_QUEUE_VIEWED = 1504, _("Noodtoegang ter beoordeling bekeken")
 
 
 class Outcome(models.TextChoices):

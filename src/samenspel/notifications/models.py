@@ -39,6 +39,7 @@ class Topic(models.TextChoices):
     MEASURE_DECIDED = "measure.decided", _("Er is besloten over een maatregel op uw casus")
     MAYOR_CONSULTED = "measure.mayor_consulted", _("De Minister raadpleegt u over een maatregel")
     MEASURE_TERM_ENDING = "measure.term_ending", _("De termijn van een maatregel loopt bijna af")
+    BREAK_GLASS_USED = "case.break_glass", _("Iemand heeft noodtoegang tot een casus gebruikt")
 
 
 # Acute events also go by mail unless the user turns that off; the rest only when turned on.
