@@ -164,6 +164,8 @@ FRAMEWORK_FIELDS = (
     date("valid_until", required=False),
     choice("language", ("nl",)),
     optional_text("description"),
+    # How long break-the-glass opens a hidden part of a case (minutes; left out: 60).
+    FieldSpec("break_glass_minutes", Kind.NUMBER, required=False),
 )
 
 

@@ -61,6 +61,9 @@ LEGACY_USER_ROLES: dict[str, tuple[str, ...]] = {
 }
 
 
+DEFAULT_BREAK_GLASS_MINUTES = 60
+
+
 class MissingStageFlagError(LookupError):
     """No stage of the framework carries a flag the software needs."""
 
@@ -547,6 +550,8 @@ class Framework:
     routes: Catalogue[Route]
     retention: Catalogue[RetentionClass]
     uncertain_rows: int  # rows marked GK?: an administrator should check them
+    # How long break-the-glass opens a hidden part of a case.
+    break_glass: dt.timedelta = dt.timedelta(minutes=DEFAULT_BREAK_GLASS_MINUTES)
 
     def __repr__(self) -> str:
         return f"<Framework {self.id} {self.version}>"
@@ -565,6 +570,9 @@ class Framework:
             valid_from=dt.date.fromisoformat(fw["valid_from"]),
             valid_until=dt.date.fromisoformat(fw["valid_until"]) if fw.get("valid_until") else None,
             description=fw.get("description") or "",
+            break_glass=dt.timedelta(
+                minutes=int(fw.get("break_glass_minutes") or DEFAULT_BREAK_GLASS_MINUTES)
+            ),
             sources=Catalogue(
                 Source(r["id"], r["title"], r.get("url") or "", r.get("note") or "")
                 for r in document.get("sources") or []
