@@ -66,6 +66,12 @@ def _days_ago(days: int) -> dt.date:
     return timezone.localdate() - dt.timedelta(days=days)
 
 
+def _proposed_ago(measure: CaseMeasure, days: int) -> None:
+    """Date the proposal back, so that the demo's history reads in order."""
+    when = timezone.now() - dt.timedelta(days=days)
+    CaseMeasure.objects.filter(pk=measure.pk).update(proposed_at=when, created_at=when)
+
+
 def _reasons(measure: CaseMeasure, by: User, **values: str) -> None:
     dossier = Dossier.objects.get(measure=measure)
     fields = {
@@ -87,6 +93,7 @@ def _passport(case: Case, *, mayor: User, adviser: User, director: User) -> None
         submission_key=f"{KEY}passport",
         by=director,
     )
+    _proposed_ago(measure, 14)
     services.add_basis_item(
         measure,
         compartment=Compartment.AIVD,
@@ -173,6 +180,7 @@ def _conversation(case: Case, *, mayor: User, adviser: User) -> None:
         submission_key=f"{KEY}conversation",
         by=adviser,
     )
+    _proposed_ago(measure, 45)
     services.add_basis_item(
         measure,
         compartment=Compartment.MUNICIPAL,
@@ -222,6 +230,7 @@ def _reporting_duty(case: Case, *, mayor: User, director: User) -> None:
         submission_key=f"{KEY}reporting-duty",
         by=director,
     )
+    _proposed_ago(measure, 200)
     services.advise_measure(
         measure,
         advice="Het casusoverleg adviseert een meldplicht bij de politie (demo).",
@@ -271,6 +280,7 @@ def _prosecution(case: Case, *, prosecutor: User) -> None:
         submission_key=f"{KEY}prosecution",
         by=prosecutor,
     )
+    _proposed_ago(measure, 25)
     services.add_basis_item(
         measure,
         compartment=Compartment.OM,
@@ -298,6 +308,7 @@ def _area_ban(case: Case, *, adviser: User, director: User) -> None:
         submission_key=f"{KEY}area-ban",
         by=director,
     )
+    _proposed_ago(measure, 5)
     services.add_basis_item(
         measure,
         compartment=Compartment.POLICE,
