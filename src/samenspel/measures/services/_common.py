@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, NoReturn
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError
+from django.db import IntegrityError, transaction
 from django.db.models import F, Model, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,6 +19,7 @@ from samenspel.cases.models import Case, CaseMember
 from samenspel.frameworks.typed import framework_of
 from samenspel.frameworks.types import Framework
 from samenspel.frameworks.types import Measure as FrameworkMeasure
+from samenspel.lib.decisions import claim
 from samenspel.measures.models import (
     CaseMeasure,
     MeasureStatus,
@@ -211,3 +212,29 @@ def _own[M: Model](earlier: M, by_field: str, by: User) -> M:
             _("Deze sleutel voor het indienen is al gebruikt. Dien het formulier opnieuw in.")
         )
     return earlier
+
+
+def _transition(
+    measure: CaseMeasure,
+    *,
+    expected: Iterable[str],
+    message: str,
+    event: Event,
+    by: User,
+    details: dict[str, Any] | None = None,
+    then: Callable[[], None] | None = None,
+    **changes: Any,
+) -> CaseMeasure:
+    """Claim the measure while it is still in an `expected` status and make `changes`, audited.
+
+    Of two racing transitions one wins; the other raises DecisionConflict and changes nothing.
+    `then` runs in the same transaction (the outbox).
+    """
+    with transaction.atomic():
+        claim(CaseMeasure.objects.all(), measure.pk, expected=expected, message=message, **changes)
+        _touch(measure)
+        _audit(event, measure, by, **(details or {}))
+        if then is not None:
+            then()
+    measure.refresh_from_db()
+    return measure

@@ -7,28 +7,25 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samenspel.accounts.models import User
 from samenspel.audit.events import Event
 from samenspel.frameworks.types import Measure as FrameworkMeasure
-from samenspel.lib.decisions import claim
 from samenspel.measures.models import (
     OPEN_STATUSES,
     CaseMeasure,
 )
 from samenspel.measures.services._common import (
     TEXT_MAX,
-    _audit,
     _candidates,
     _refuse,
     _require,
     _row,
     _status_after,
     _term_errors,
-    _touch,
+    _transition,
 )
 from samenspel.measures.services.dossier import missing_for_decision
 from samenspel.notifications import services as notifications
@@ -89,25 +86,22 @@ def decide_measure(
     if errors:
         raise ValidationError(errors)
     assert decided_on is not None and starts_on is not None  # noqa: S101 - checked above
-    with transaction.atomic():
-        claim(
-            CaseMeasure.objects.all(),
-            measure.pk,
-            expected=OPEN_STATUSES,
-            message=_("Over deze maatregel is net al besloten. Er is niets veranderd."),
-            status=_status_after(starts_on),
-            decision_text=decision_text.strip(),
-            decided_on=decided_on,
-            decided_by=by,
-            decided_by_organisation_id=by.organisation_id,
-            starts_on=starts_on,
-            ends_on=ends_on,
-        )
-        _touch(measure)
-        _audit(Event.MEASURE_DECIDED, measure, by, starts_on=str(starts_on), ends_on=str(ends_on))
-        _tell_decided(measure, by)
-    measure.refresh_from_db()
-    return measure
+    return _transition(
+        measure,
+        expected=OPEN_STATUSES,
+        message=_("Over deze maatregel is net al besloten. Er is niets veranderd."),
+        status=_status_after(starts_on),
+        decision_text=decision_text.strip(),
+        decided_on=decided_on,
+        decided_by=by,
+        decided_by_organisation_id=by.organisation_id,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        event=Event.MEASURE_DECIDED,
+        by=by,
+        details={"starts_on": str(starts_on), "ends_on": str(ends_on)},
+        then=lambda: _tell_decided(measure, by),
+    )
 
 
 def _decision_errors(
@@ -172,23 +166,20 @@ def record_external_decision(
     if errors:
         raise ValidationError(errors)
     assert decided_on is not None and starts_on is not None  # noqa: S101 - checked above
-    with transaction.atomic():
-        claim(
-            CaseMeasure.objects.all(),
-            measure.pk,
-            expected=OPEN_STATUSES,
-            message=_("Dit besluit is net al vastgelegd. Er is niets veranderd."),
-            status=_status_after(starts_on),
-            decision_text=decision_text.strip(),
-            decided_on=decided_on,
-            external_authority=authority,
-            external_reference=reference.strip(),
-            recorded_by=by,
-            starts_on=starts_on,
-            ends_on=ends_on,
-        )
-        _touch(measure)
-        _audit(Event.MEASURE_EXTERNAL_RECORDED, measure, by, reference=reference.strip())
-        _tell_decided(measure, by)
-    measure.refresh_from_db()
-    return measure
+    return _transition(
+        measure,
+        expected=OPEN_STATUSES,
+        message=_("Dit besluit is net al vastgelegd. Er is niets veranderd."),
+        status=_status_after(starts_on),
+        decision_text=decision_text.strip(),
+        decided_on=decided_on,
+        external_authority=authority,
+        external_reference=reference.strip(),
+        recorded_by=by,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        event=Event.MEASURE_EXTERNAL_RECORDED,
+        by=by,
+        details={"reference": reference.strip()},
+        then=lambda: _tell_decided(measure, by),
+    )

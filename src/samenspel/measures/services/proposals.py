@@ -14,7 +14,6 @@ from samenspel.accounts.models import User
 from samenspel.audit.events import Event
 from samenspel.cases.models import Case, CaseStatus
 from samenspel.frameworks.typed import framework_of
-from samenspel.lib.decisions import claim
 from samenspel.measures.models import (
     OPEN_STATUSES,
     RUNNING_STATUSES,
@@ -28,7 +27,7 @@ from samenspel.measures.services._common import (
     _is_external,
     _require,
     _text,
-    _touch,
+    _transition,
     is_register_measure,
 )
 from samenspel.notifications import services as notifications
@@ -124,19 +123,15 @@ def advise_measure(measure: CaseMeasure, *, advice: str, by: User) -> CaseMeasur
     """Record the case consultation's advice on a proposed measure (the advice can be updated)."""
     _require(by, "measure.advise", measure)
     advice = _text(advice, "advice", _("Schrijf het advies van het casusoverleg op."))
-    with transaction.atomic():
-        claim(
-            CaseMeasure.objects.all(),
-            measure.pk,
-            expected=[MeasureStatus.PROPOSED, MeasureStatus.ADVISED],
-            message=_("Over deze maatregel is al verder besloten. Het advies is niet opgeslagen."),
-            status=MeasureStatus.ADVISED,
-            advice=advice,
-        )
-        _touch(measure)
-        _audit(Event.MEASURE_ADVISED, measure, by)
-    measure.refresh_from_db()
-    return measure
+    return _transition(
+        measure,
+        expected=[MeasureStatus.PROPOSED, MeasureStatus.ADVISED],
+        message=_("Over deze maatregel is al verder besloten. Het advies is niet opgeslagen."),
+        status=MeasureStatus.ADVISED,
+        advice=advice,
+        event=Event.MEASURE_ADVISED,
+        by=by,
+    )
 
 
 MOVES = {
@@ -154,38 +149,31 @@ def move_measure(measure: CaseMeasure, *, to: str, by: User) -> CaseMeasure:
     _require(by, "measure.prepare", measure)
     if to not in MOVES:
         raise ValidationError({"status": _("Kies aangevraagd of voornemen.")})
-    with transaction.atomic():
-        claim(
-            CaseMeasure.objects.all(),
-            measure.pk,
-            expected=MOVES[MeasureStatus(to)],
-            message=_("De maatregel is al verder. Er is niets veranderd."),
-            status=to,
-        )
-        _touch(measure)
-        _audit(Event.MEASURE_STAGE_CHANGED, measure, by, status=to)
-    measure.refresh_from_db()
-    return measure
+    return _transition(
+        measure,
+        expected=MOVES[MeasureStatus(to)],
+        message=_("De maatregel is al verder. Er is niets veranderd."),
+        status=to,
+        event=Event.MEASURE_STAGE_CHANGED,
+        by=by,
+        details={"status": to},
+    )
 
 
 def withdraw_measure(measure: CaseMeasure, *, reason: str, by: User) -> CaseMeasure:
     """Withdraw a proposal before a decision: by who proposed it or its competent authority."""
     _require(by, "measure.withdraw", measure)
     reason = _text(reason, "closing_note", _("Schrijf waarom de maatregel niet doorgaat."))
-    with transaction.atomic():
-        claim(
-            CaseMeasure.objects.all(),
-            measure.pk,
-            expected=OPEN_STATUSES,
-            message=_("Over deze maatregel is al besloten. Er is niets ingetrokken."),
-            status=MeasureStatus.WITHDRAWN,
-            closing_note=reason,
-            closed_at=timezone.now(),
-        )
-        _touch(measure)
-        _audit(Event.MEASURE_WITHDRAWN, measure, by)
-    measure.refresh_from_db()
-    return measure
+    return _transition(
+        measure,
+        expected=OPEN_STATUSES,
+        message=_("Over deze maatregel is al besloten. Er is niets ingetrokken."),
+        status=MeasureStatus.WITHDRAWN,
+        closing_note=reason,
+        closed_at=timezone.now(),
+        event=Event.MEASURE_WITHDRAWN,
+        by=by,
+    )
 
 
 def end_measure(measure: CaseMeasure, *, evaluation: str, by: User) -> CaseMeasure:
@@ -194,20 +182,16 @@ def end_measure(measure: CaseMeasure, *, evaluation: str, by: User) -> CaseMeasu
     evaluation = _text(
         evaluation, "closing_note", _("Schrijf de evaluatie: wat heeft de maatregel gedaan?")
     )
-    with transaction.atomic():
-        claim(
-            CaseMeasure.objects.all(),
-            measure.pk,
-            expected=RUNNING_STATUSES,
-            message=_("Deze maatregel loopt niet (meer). Er is niets veranderd."),
-            status=MeasureStatus.ENDED,
-            closing_note=evaluation,
-            closed_at=timezone.now(),
-        )
-        _touch(measure)
-        _audit(Event.MEASURE_ENDED, measure, by)
-    measure.refresh_from_db()
-    return measure
+    return _transition(
+        measure,
+        expected=RUNNING_STATUSES,
+        message=_("Deze maatregel loopt niet (meer). Er is niets veranderd."),
+        status=MeasureStatus.ENDED,
+        closing_note=evaluation,
+        closed_at=timezone.now(),
+        event=Event.MEASURE_ENDED,
+        by=by,
+    )
 
 
 def extend_measure(measure: CaseMeasure, *, reason: str, by: User) -> CaseMeasure:
