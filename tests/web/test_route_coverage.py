@@ -187,6 +187,11 @@ ROUTES: dict[str, tuple[str | None, Callable[[Cast], dict[str, Any]]]] = {
         "prosecutor",
         lambda c: {"meeting_uuid": make_minuted_meeting(c).uuid},
     ),
+    # A measure's decision letter as PDF, on the page and in the API: the dossier reader's
+    # export audit, the executor's 403 and the outsider's 404 are covered by
+    # tests/measures/test_letter.py.
+    "measures:letter": (None, lambda c: {}),
+    "api:measure_letter": (None, lambda c: {}),
     "api:list_capacity_requests": ("case_manager", lambda c: {}),
     "api:capacity_statistics": ("case_manager", lambda c: {}),
     # API routes about one capacity request: tests/api/test_capacity_api.py covers each.

@@ -30,15 +30,23 @@ from samenspel.measures.models import (
     Consultation,
     Designation,
     Dossier,
+    MeasureStatus,
+    Review,
     Verification,
 )
-from samenspel.measures.services import Missing, is_register_measure, missing_for_decision
-from samenspel.sharing.policy import Action, allowed, get_visible_or_404, visible
+from samenspel.measures.services import (
+    Missing,
+    is_register_measure,
+    missing_for_decision,
+    review_deadline,
+)
+from samenspel.sharing.policy import Action, allowed, get_visible_or_404, require, visible
 
 __all__ = [
     "DossierView",
     "ExportedMeasure",
     "Ground",
+    "Letter",
     "MeasureView",
     "designation_candidates",
     "designations_of",
@@ -46,10 +54,12 @@ __all__ = [
     "get_measure",
     "get_measure_for",
     "grounds_of_case",
+    "letter_of",
     "measure_choices",
     "measure_counts_of_case",
     "measures_for_export",
     "measures_visible_to",
+    "record_letter_export",
     "terms_calendar",
 ]
 
@@ -172,6 +182,7 @@ VERBS = (
     "measure.record_external",
     "measure.withdraw",
     "measure.close",
+    "measure.letter",
 )
 
 
@@ -339,4 +350,89 @@ def designation_candidates(municipality: Organisation) -> QuerySet[User]:
         .filter(roles__role__in=[Role.CASE_DIRECTOR, Role.SECURITY_ADVISER])
         .distinct()
         .order_by("full_name")
+    )
+
+
+@dataclass(frozen=True)
+class Letter:
+    """A decision letter (besluitbrief) as printed: the decision, its grounds, its term and
+    the way to object, with the number that ties the PDF to its audit record.
+
+    `basis` holds the items the reader may read; the letter names an AIVD item by its kind and
+    date only, never its summary, because the letter goes to the person.
+    """
+
+    measure: CaseMeasure
+    dossier: Dossier
+    basis: list[BasisItem]
+    sender: Organisation
+    number: str
+    made_at: dt.datetime
+    legal_reference: str  # the framework's article reference, "" when it names none
+    max_term: str  # the framework's longest term in words, "" when it sets none
+    review_route: str
+    review_term: str  # the ground's term for objection or appeal in words, "" when none
+    review_last_day: dt.date | None
+    annulled_by: Review | None
+
+    @property
+    def reference(self) -> str:
+        """Return the letter's kenmerk: the case, the framework measure and the number."""
+        return f"{self.measure.case.reference}/{self.measure.measure}/{self.number}"
+
+
+def letter_of(user: Any, measure_uuid: uuid.UUID, *, export: str) -> Letter:
+    """Return the decision letter of a measure decided in Samenspel, for its dossier readers.
+
+    A measure the user may not see is a 404; on one the user sees, a letter the user may not
+    make (no dossier reader, no decision yet, or decided outside Samenspel) is a 403. Nothing
+    is audited here: `record_letter_export` does, once the PDF exists.
+    """
+    measure = get_visible_or_404(user, measures_visible_to(user), uuid=measure_uuid)
+    require(user, "measure.letter", on=measure)
+    dossier = get_visible_or_404(user, Dossier.objects.filter(measure=measure))
+    basis = list(visible(user, BasisItem.objects.filter(measure=measure), Action.VIEW))
+    framework = framework_of(measure.case.framework_version)
+    row = framework.measures.get(measure.measure)
+    domain = framework.legal_domains.get(measure.legal_domain)
+    term = domain.objection_term if domain is not None else None
+    annulled_by = None
+    if measure.status == MeasureStatus.ANNULLED:
+        annulled_by = (
+            visible(user, Review.objects.filter(measure=measure, annuls=True), Action.VIEW)
+            .order_by("-outcome_on", "-id")
+            .first()
+        )
+    return Letter(
+        measure=measure,
+        dossier=dossier,
+        basis=basis,
+        sender=measure.decided_by_organisation or measure.case.municipality,
+        number=export,
+        made_at=timezone.now(),
+        legal_reference=row.legal_basis.reference if row is not None else "",
+        max_term=row.max_term.words() if row is not None and row.max_term else "",
+        review_route=domain.review_route if domain is not None else "",
+        review_term=term.words() if term is not None else "",
+        # The decision date stands in for the day it is made known: the letter is dated so.
+        review_last_day=(
+            review_deadline(measure, measure.decided_on) if measure.decided_on else None
+        ),
+        annulled_by=annulled_by,
+    )
+
+
+def record_letter_export(user: Any, letter: Letter, *, api: bool = False) -> None:
+    """Audit that `user` made a measure's decision letter as a PDF, with its number and the
+    information items it names."""
+    details: dict[str, Any] = {"api": True} if api else {}
+    audit.record(
+        Event.MEASURE_LETTER_EXPORTED,
+        by=user,
+        obj=letter.measure,
+        purpose=PURPOSE,
+        export=letter.number,
+        measure=str(letter.measure.uuid),
+        basis=[str(b.uuid) for b in letter.basis],
+        **details,
     )

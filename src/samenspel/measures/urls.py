@@ -3,6 +3,7 @@
 from django.urls import URLPattern, URLResolver, path
 
 from samenspel.measures.views import designations as designation_views
+from samenspel.measures.views import letter as letter_views
 from samenspel.measures.views import lists as list_views
 from samenspel.measures.views import measure as views
 
@@ -19,6 +20,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("casus/<uuid:case_uuid>/", list_views.case_measures, name="case_measures"),
     path("casus/<uuid:case_uuid>/voorstellen/", list_views.propose, name="propose"),
     path("<uuid:measure_uuid>/", views.detail, name="detail"),
+    path("<uuid:measure_uuid>/besluitbrief.pdf", letter_views.letter, name="letter"),
     path("<uuid:measure_uuid>/informatie/", views.basis_add, name="basis_add"),
     path("<uuid:measure_uuid>/verificatie/", views.verification_add, name="verification_add"),
     path("<uuid:measure_uuid>/motivering/", views.reasons, name="reasons"),

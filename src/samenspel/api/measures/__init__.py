@@ -8,9 +8,11 @@ while it is still open: the loser of a race answers 409. The reasons are an edit
 carries the dossier's version, its ETag.
 
 `schemas` holds the request and answer bodies and their converters, `endpoints` the routes:
-`router` under /measures, `case_router` (the register of one case) under /cases.
+`router` under /measures, `case_router` (the register of one case) under /cases; `letters`
+adds the decision letter as PDF to `router`.
 """
 
+from samenspel.api.measures import letters as _letters  # noqa: F401 - adds its route
 from samenspel.api.measures.endpoints import case_router, router
 
 __all__ = ["case_router", "router"]

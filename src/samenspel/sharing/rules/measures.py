@@ -31,11 +31,13 @@ from samenspel.frameworks.typed import framework_of
 from samenspel.frameworks.types import Framework
 from samenspel.frameworks.types import Measure as FrameworkMeasure
 from samenspel.measures.models import (
+    RUNNING_STATUSES,
     CaseMeasure,
     Compartment,
     Consultation,
     ConsultationKind,
     Designation,
+    MeasureStatus,
 )
 from samenspel.sharing.policy import NOTHING, Action, can, rule, verb
 from samenspel.sharing.rules.cases import _cases
@@ -255,6 +257,17 @@ def _review(user: User, on: CaseMeasure, within: Any) -> bool:
     # Objections and appeals against a decision are recorded and handled by the readers of
     # its dossier: the competent authority's side.
     return reads_dossier(user, on)
+
+
+# A decision was taken: the letter states it, also once it ended or was annulled.
+DECIDED_STATUSES = frozenset({*RUNNING_STATUSES, MeasureStatus.ENDED, MeasureStatus.ANNULLED})
+
+
+@verb("measure.letter")
+def _letter(user: User, on: CaseMeasure, within: Any) -> bool:
+    # The decision letter (besluitbrief) of a decision taken in Samenspel, made by the readers
+    # of its dossier: it states the reasons. An external decision has its own letter.
+    return not on.external and on.status in DECIDED_STATUSES and reads_dossier(user, on)
 
 
 @verb("measure.answer_consultation")
