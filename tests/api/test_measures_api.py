@@ -14,7 +14,8 @@ from samenspel.accounts.models import User
 from samenspel.audit.events import Event, Outcome
 from samenspel.audit.models import AuditEvent
 from samenspel.cases.models import Case
-from samenspel.measures.models import BasisItem, CaseMeasure, Designation, MeasureStatus
+from samenspel.measures import services
+from samenspel.measures.models import BasisItem, CaseMeasure, Designation, MeasureStatus, Review
 from samenspel.testing import Cast, force_verified_login, make_case
 
 API = "/api/v1"
@@ -188,7 +189,7 @@ def test_the_aivd_summary_comes_only_from_the_mayor_or_a_designated_official(cas
         "summary": "Betrokkene is voornemens uit te reizen.",
     }
     adviser = _client(cast.adviser)
-    refused = _post(adviser, url, summary)
+    refused = _post(adviser, url, summary, **{"Idempotency-Key": "b-1"})
     assert refused.status_code == 403
     assert refused["Content-Type"] == PROBLEM
     assert not BasisItem.objects.exists()
@@ -200,7 +201,7 @@ def test_the_aivd_summary_comes_only_from_the_mayor_or_a_designated_official(cas
         {"user": str(cast.adviser.uuid), "reason": "Bereidt de OOV-besluiten voor."},
     )
     assert designated.status_code == 201, designated.content
-    added = _post(adviser, url, summary)
+    added = _post(adviser, url, summary, **{"Idempotency-Key": "b-2"})
     assert added.status_code == 201, added.content
     assert added.json()["compartment"] == "aivd"
     assert BasisItem.objects.get().added_by == cast.adviser
@@ -262,6 +263,7 @@ def test_the_mayor_decides_once_the_dossier_is_complete(cast: Cast) -> None:
                 "received_on": _today(),
                 "summary": "Betrokkene is voornemens uit te reizen naar een strijdgebied.",
             },
+            **{"Idempotency-Key": "basis-1"},
         ).status_code
         == 201
     )
@@ -275,6 +277,7 @@ def test_the_mayor_decides_once_the_dossier_is_complete(cast: Cast) -> None:
                 "result": "confirmed",
                 "answer": "De informatie is van deze maand en komt uit meer dan een bron.",
             },
+            **{"Idempotency-Key": "verification-1"},
         ).status_code
         == 201
     )
@@ -300,6 +303,7 @@ def test_the_mayor_decides_once_the_dossier_is_complete(cast: Cast) -> None:
             "held_on": _today(),
             "outcome": "Geen bezwaar; het wijkteam blijft contact houden.",
         },
+        **{"Idempotency-Key": "consultation-1"},
     )
     assert consulted.status_code == 201, consulted.content
     assert mayor.get(base).json()["dossier"]["missing"] == []
@@ -377,11 +381,19 @@ def test_the_ministers_decision_is_recorded_only_after_the_mayor_was_consulted(
     assert "raadpleegt eerst de burgemeester" in early.json()["errors"]["__all__"][0]
     assert _last(Event.MEASURE_DECISION_REFUSED).details["reason"] == "mayor_not_consulted"
 
-    bad = _post(mayor, f"{base}/mayor-consultations", {"received_on": _in(3), "answer_due": None})
+    bad = _post(
+        mayor,
+        f"{base}/mayor-consultations",
+        {"received_on": _in(3), "answer_due": None},
+        **{"Idempotency-Key": "mc-bad"},
+    )
     assert bad.status_code == 422
     assert set(bad.json()["errors"]) == {"received_on", "answer_due"}
     received = _post(
-        mayor, f"{base}/mayor-consultations", {"received_on": _today(), "answer_due": _in(7)}
+        mayor,
+        f"{base}/mayor-consultations",
+        {"received_on": _today(), "answer_due": _in(7)},
+        **{"Idempotency-Key": "mc-1"},
     )
     assert received.status_code == 201, received.content
     consultation = received.json()
@@ -412,7 +424,10 @@ def test_the_terms_calendar_lists_what_ends_within_the_days_asked(cast: Cast) ->
     base = f"{API}/measures/{measure['uuid']}"
     mayor = _client(cast.mayor)
     consultation = _post(
-        mayor, f"{base}/mayor-consultations", {"received_on": _today(), "answer_due": _in(7)}
+        mayor,
+        f"{base}/mayor-consultations",
+        {"received_on": _today(), "answer_due": _in(7)},
+        **{"Idempotency-Key": "mc-1"},
     ).json()
     _post(mayor, f"{base}/consultations/{consultation['uuid']}/answer", {"answer": "Akkoord."})
     done = _post(
@@ -448,6 +463,176 @@ def test_the_terms_calendar_lists_what_ends_within_the_days_asked(cast: Cast) ->
     assert mayor.get(base).json()["extensions"] == [extension.json()["uuid"]]
 
 
+# --- Objection and appeal, moves, double submits ---------------------------------------------
+
+
+def _decided_talk(cast: Cast, *, days_ago: int) -> CaseMeasure:
+    """A talk with the mayor (I-07, public order; the police carry it out), decided
+    `days_ago` days ago on a complete dossier, through the services."""
+    case = _case(cast)
+    measure = services.propose_measure(case, measure="I-07", reason="Gesprek.", by=cast.mayor)
+    today = timezone.localdate()
+    services.add_basis_item(
+        measure,
+        compartment="municipal",
+        source="Meldpunt",
+        received_on=today,
+        summary="Zorgen van de school.",
+        by=cast.mayor,
+    )
+    services.save_reasons(
+        measure,
+        necessity="Nodig.",
+        proportionality="In verhouding.",
+        subsidiarity="Geen lichter middel.",
+        persons_view="given",
+        persons_view_text="Wil praten.",
+        expected_version=1,
+        by=cast.mayor,
+    )
+    services.add_consultation(
+        measure, consulted="Wijkteam", held_on=today, outcome="Samen doen.", by=cast.mayor
+    )
+    decided_on = today - dt.timedelta(days=days_ago)
+    return services.decide_measure(
+        measure,
+        decision_text="Stopgesprek.",
+        decided_on=decided_on,
+        starts_on=decided_on,
+        ends_on=None,
+        by=cast.mayor,
+    )
+
+
+def test_a_late_objection_needs_its_reason_and_an_upheld_one_annuls(cast: Cast) -> None:
+    measure = _decided_talk(cast, days_ago=60)
+    assert measure.decided_on is not None
+    base = f"{API}/measures/{measure.uuid}"
+    mayor, police = _client(cast.mayor), _keyed(cast.police_officer)
+    objection = {
+        "kind": "objection",
+        "notified_on": measure.decided_on.isoformat(),
+        "filed_on": _today(),
+        "grounds": "Er was geen ordeverstoring.",
+    }
+    assert _post(mayor, f"{base}/reviews", objection).status_code == 400  # no Idempotency-Key
+    late = _post(mayor, f"{base}/reviews", objection, **{"Idempotency-Key": "r-1"})
+    assert late.status_code == 422
+    assert late["Content-Type"] == PROBLEM
+    last = (measure.decided_on + dt.timedelta(days=42)).strftime("%d-%m-%Y")
+    assert f"De termijn liep tot en met {last}." in late.json()["errors"]["late_reason"][0]
+    assert not Review.objects.exists()
+    assert _last(Event.MEASURE_REVIEW_REFUSED).details["reason"] == "late"
+
+    body = {**objection, "late_reason": "De brief kwam pas later aan."}
+    filed = _post(mayor, f"{base}/reviews", body, **{"Idempotency-Key": "r-2"})
+    assert filed.status_code == 201, filed.content
+    review = filed.json()
+    assert (review["kind"], review["late"], review["outcome"]) == ("objection", True, "pending")
+    assert review["deadline"] == (measure.decided_on + dt.timedelta(days=42)).isoformat()
+    again = _post(mayor, f"{base}/reviews", body, **{"Idempotency-Key": "r-2"})
+    assert (again.status_code, again.json()["uuid"]) == (200, review["uuid"])
+    assert Review.objects.count() == 1
+
+    read = mayor.get(base).json()
+    assert "measure.review" in read["may"]
+    assert [r["uuid"] for r in read["reviews"]] == [review["uuid"]]
+    assert _last(Event.MEASURE_VIEWED).details["reviews"] == [review["uuid"]]
+    # The police carry the measure out: they see it, not its dossier nor its objections.
+    seen = police.get(base).json()
+    assert (seen["dossier"], seen["reviews"]) == (None, None)
+
+    decide = f"{base}/reviews/{review['uuid']}/decide"
+    outcome = {
+        "outcome": "dismissed",
+        "outcome_on": _today(),
+        "outcome_text": "Ongegrond.",
+        "annuls": True,
+    }
+    wrong = _post(mayor, decide, outcome)
+    assert wrong.status_code == 422
+    assert "annuls" in wrong.json()["errors"]
+    assert _post(police, decide, {**outcome, "outcome": "upheld"}).status_code == 404
+    done = _post(mayor, decide, {**outcome, "outcome": "upheld", "outcome_text": "Gegrond."})
+    assert done.status_code == 200, done.content
+    assert (done.json()["outcome"], done.json()["annuls"]) == ("upheld", True)
+    assert done.json()["decided_by"]["uuid"] == str(cast.mayor.uuid)
+    assert _last(Event.MEASURE_REVIEW_DECIDED).details["annuls"] is True
+    twice = _post(mayor, decide, {**outcome, "outcome": "upheld", "outcome_text": "Nog eens."})
+    assert twice.status_code == 409
+    assert mayor.get(base).json()["status"] == "annulled"
+    assert police.get(base).json()["status"] == "annulled"
+
+
+def test_an_outsider_gets_404_for_the_objections(cast: Cast) -> None:
+    measure = _decided_talk(cast, days_ago=5)
+    assert measure.decided_on is not None
+    review = services.file_review(
+        measure,
+        kind="objection",
+        notified_on=measure.decided_on,
+        filed_on=timezone.localdate(),
+        grounds="Onterecht.",
+        by=cast.mayor,
+    )
+    outsider = _client(cast.outsider)
+    base = f"{API}/measures/{measure.uuid}"
+    body = {"kind": "objection", "filed_on": _today(), "grounds": "x"}
+    assert _post(outsider, f"{base}/reviews", body, **{"Idempotency-Key": "o"}).status_code == 404
+    decide = f"{base}/reviews/{review.uuid}/decide"
+    assert _post(outsider, decide, {"outcome": "upheld"}).status_code == 404
+    assert Review.objects.get().pending
+
+
+def test_dossier_items_with_the_same_key_are_added_once(cast: Cast) -> None:
+    case = _case(cast)
+    measure = _propose(_client(cast.case_manager), case, "I-23", "k")
+    base = f"{API}/measures/{measure['uuid']}"
+    mayor = _client(cast.mayor)
+    item = {
+        "compartment": "police",
+        "source": "Mutatie politie, kenmerk 7",
+        "received_on": _today(),
+        "summary": "Onrust op het plein.",
+    }
+    assert _post(mayor, f"{base}/basis", item).status_code == 400  # no Idempotency-Key
+    first = _post(mayor, f"{base}/basis", item, **{"Idempotency-Key": "b-1"})
+    again = _post(mayor, f"{base}/basis", item, **{"Idempotency-Key": "b-1"})
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert first.json()["uuid"] == again.json()["uuid"]
+    assert BasisItem.objects.count() == 1
+    # Another user's key is never answered with the first user's row.
+    services.designate(cast.municipality_a, user=cast.adviser, reason="OOV.", by=cast.mayor)
+    other = _post(_client(cast.adviser), f"{base}/basis", item, **{"Idempotency-Key": "b-1"})
+    assert other.status_code == 422
+    assert first.json()["uuid"] not in other.content.decode()
+    check = {"asked": "De wijkagent", "asked_on": _today(), "result": "confirmed", "answer": "Ja."}
+    for _ in range(2):
+        done = _post(mayor, f"{base}/verifications", check, **{"Idempotency-Key": "v-1"})
+        assert done.status_code in (200, 201)
+    talk = {"consulted": "Wijkteam", "held_on": _today(), "outcome": "Akkoord."}
+    for _ in range(2):
+        done = _post(mayor, f"{base}/consultations", talk, **{"Idempotency-Key": "c-1"})
+        assert done.status_code in (200, 201)
+    dossier = mayor.get(base).json()["dossier"]
+    assert (len(dossier["verifications"]), len(dossier["consultations"])) == (1, 1)
+
+
+def test_the_measure_moves_to_requested_once(cast: Cast) -> None:
+    case = _case(cast)
+    measure = _propose(_client(cast.case_manager), case, "I-23", "k")
+    url = f"{API}/measures/{measure['uuid']}/move"
+    mayor = _client(cast.mayor)
+    assert _post(mayor, url, {"to": "decided"}).status_code == 422
+    moved = _post(mayor, url, {"to": "requested"})
+    assert moved.status_code == 200, moved.content
+    assert moved.json()["status"] == "requested"
+    assert _last(Event.MEASURE_STAGE_CHANGED).details["status"] == "requested"
+    assert _post(mayor, url, {"to": "requested"}).status_code == 409
+    assert _post(_keyed(cast.police_officer), url, {"to": "intended"}).status_code == 403
+    assert CaseMeasure.objects.get().status == MeasureStatus.REQUESTED
+
+
 # --- Designations -------------------------------------------------------------------------------
 
 
@@ -467,6 +652,9 @@ def test_the_mayor_designates_and_ends_a_designation(cast: Cast) -> None:
     assert designation["ended_at"] is None
     assert _post(mayor, url, body).status_code == 422  # already designated
     assert [d["uuid"] for d in mayor.get(url).json()] == [designation["uuid"]]
+    viewed = _last(Event.DESIGNATIONS_VIEWED)
+    assert (viewed.actor, viewed.details["shown"]) == (cast.mayor, [designation["uuid"]])
+    assert viewed.details["api"] is True
     assert [d["uuid"] for d in adviser.get(url).json()] == [designation["uuid"]]
     assert _client(cast.case_manager).get(url).json() == []
 
@@ -491,7 +679,10 @@ def test_a_term_that_runs_past_the_calendar_is_no_server_error(cast: Cast) -> No
     base = f"{API}/measures/{measure['uuid']}"
     mayor = _client(cast.mayor)
     consultation = _post(
-        mayor, f"{base}/mayor-consultations", {"received_on": _today(), "answer_due": _in(7)}
+        mayor,
+        f"{base}/mayor-consultations",
+        {"received_on": _today(), "answer_due": _in(7)},
+        **{"Idempotency-Key": "mc-1"},
     ).json()
     _post(mayor, f"{base}/consultations/{consultation['uuid']}/answer", {"answer": "Akkoord."})
     recorded = _post(
@@ -530,4 +721,10 @@ def test_the_document_declares_the_headers_and_answers_of_the_measure_operations
             verb
         )
     assert "409" not in paths["/api/v1/measures/{measure_uuid}/basis"]["post"]["responses"]
+    for create in ("basis", "verifications", "consultations", "mayor-consultations", "reviews"):
+        post = paths[f"/api/v1/measures/{{measure_uuid}}/{create}"]["post"]
+        assert "Idempotency-Key" in headers(post), create
+        assert {"200", "201", "400"} <= set(post["responses"]), create
+    decide = paths["/api/v1/measures/{measure_uuid}/reviews/{review_uuid}/decide"]["post"]
+    assert {"404", "409", "422"} <= set(decide["responses"])
     assert "422" in paths["/api/v1/measures/terms"]["get"]["responses"]

@@ -1,6 +1,6 @@
 """The measure pages in a browser: the mayor fills the dossier of a public-order measure as a
-guided form, decides, and axe-core finds no WCAG 2.2 A or AA violation on the case's measures
-and on the measure page, before and after.
+guided form, decides, records an objection, and axe-core finds no WCAG 2.2 A or AA violation
+on the case's measures and on the measure page, before and after.
 
 The case director proposes an area ban (I-23, the mayor decides) on the demo case of Sam
 Voorbeeld in the demo's database (`samenspel shell -c`), so the demo's own measures stay as
@@ -98,6 +98,16 @@ def test_the_mayor_fills_the_dossier_and_decides(as_user: AsUser, demo_server: D
     assert page.get_by_text("Het besluit is vastgelegd.").is_visible()
     assert "Van kracht" in page.locator("#status").inner_text()
     assert_no_axe_violations(page, "measure-decided")
+
+    # An objection against the decision, in time: listed, with the form for its outcome.
+    page.locator("#id_bz-kind_0").check()
+    page.locator("#id_bz-notified_on").fill(_today())
+    page.locator("#id_bz-filed_on").fill(_today())
+    page.locator("#id_bz-grounds").fill("Betrokkene was er die avonden niet (browsertest).")
+    _submit(page, "/bezwaar/")
+    assert page.get_by_text("Het bezwaar of beroep is vastgelegd.").is_visible()
+    assert page.get_by_role("heading", name="Bezwaar en beroep").is_visible()
+    assert_no_axe_violations(page, "measure-review")
 
     page.goto(demo_server.url(f"/maatregelen/casus/{world['case']}/"))
     assert_no_axe_violations(page, "measures-case-after")

@@ -241,11 +241,11 @@ ROUTES: dict[str, tuple[str | None, Callable[[Cast], dict[str, Any]]]] = {
         ],
         (None, lambda c: {}),
     ),
-    # Measure pages: the terms calendar here; every route that needs a case or a measure is
-    # covered (reader audit, outsider 404 on GET and POST) by tests/measures/test_pages.py. The
-    # mayor's designations list staff of the mayor's own municipality, no case data, and are
-    # not audited as a read; each designation made or ended is (same module).
+    # Measure pages: the terms calendar and the mayor's designations here; every route that
+    # needs a case or a measure is covered (reader audit, outsider 404 on GET and POST) by
+    # tests/measures/test_pages.py and tests/measures/test_review_pages.py.
     "measures:calendar": ("mayor", lambda c: {}),
+    "measures:designations": ("mayor", lambda c: {}),
     **dict.fromkeys(
         [
             f"measures:{name}"
@@ -262,11 +262,46 @@ ROUTES: dict[str, tuple[str | None, Callable[[Cast], dict[str, Any]]]] = {
                 "decide",
                 "record_external",
                 "advise",
+                "move",
                 "withdraw",
                 "end",
                 "extend",
-                "designations",
+                "review_file",
+                "review_decide",
                 "designation_end",
+            )
+        ],
+        (None, lambda c: {}),
+    ),
+    # The measure register in the API: the terms calendar and the designations here; every
+    # route that needs a case, a measure or a designation is covered (audit of the read or the
+    # change, outsider 404) by tests/api/test_measures_api.py.
+    "api:terms_calendar": ("mayor", lambda c: {}),
+    "api:list_designations": ("mayor", lambda c: {}),
+    **dict.fromkeys(
+        [
+            f"api:{name}"
+            for name in (
+                "list_case_measures",
+                "propose_measure",
+                "get_measure",
+                "advise_measure",
+                "move_measure",
+                "add_basis_item",
+                "add_verification",
+                "add_consultation",
+                "receive_mayor_consultation",
+                "answer_consultation",
+                "save_reasons",
+                "decide_measure",
+                "record_external_decision",
+                "withdraw_measure",
+                "end_measure",
+                "extend_measure",
+                "file_review",
+                "decide_review",
+                "designate",
+                "end_designation",
             )
         ],
         (None, lambda c: {}),

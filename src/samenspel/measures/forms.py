@@ -12,7 +12,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from samenspel.lib.forms import UtrechtForm
-from samenspel.measures.models import Compartment, PersonsView, VerificationResult
+from samenspel.measures.models import (
+    Compartment,
+    PersonsView,
+    ReviewKind,
+    ReviewOutcome,
+    VerificationResult,
+)
 from samenspel.measures.services import TEXT_MAX
 
 TEXT = forms.Textarea(attrs={"rows": 3})
@@ -40,6 +46,11 @@ def _date(label: Any, required: Any = None, **kwargs: Any) -> Any:
         error_messages={"required": required} if required is not None else {},
         **kwargs,
     )
+
+
+def _submission_key() -> Any:
+    """A hidden key per form shown: the same key twice (a double click, a reload) adds once."""
+    return forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
 
 
 class _MeasureForm(UtrechtForm):
@@ -72,7 +83,7 @@ class ProposeForm(_MeasureForm):
         _("Schrijf waarom u deze maatregel voorstelt."),
     )
     # The same key twice (a double click, a reload) proposes the measure once.
-    submission_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
+    submission_key = _submission_key()
 
     def __init__(self, *args: Any, measures: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -100,6 +111,7 @@ class BasisForm(_MeasureForm):
     )
     received_on = _date(_("Ontvangen op"), _("Vul de datum van ontvangst in."))
     summary = _text(_("Wat staat erin?"), _("Schrijf op wat erin staat."), long=True)
+    submission_key = _submission_key()
 
 
 class VerificationForm(_MeasureForm):
@@ -122,6 +134,7 @@ class VerificationForm(_MeasureForm):
         _("Schrijf op wat wel en niet is bevestigd."),
         help_text=_("Is de informatie actueel, en komt ze uit meer dan één bron?"),
     )
+    submission_key = _submission_key()
 
 
 class ReasonsForm(_MeasureForm):
@@ -164,6 +177,7 @@ class LocalConsultationForm(_MeasureForm):
     )
     held_on = _date(_("Datum van het overleg"), _("Vul de datum van het overleg in."))
     outcome = _text(_("Uitkomst en advies"), _("Schrijf de uitkomst en het advies op."))
+    submission_key = _submission_key()
 
 
 class MinisterRequestForm(_MeasureForm):
@@ -171,6 +185,7 @@ class MinisterRequestForm(_MeasureForm):
     answer_due = _date(
         _("Antwoord uiterlijk"), _("Vul in wanneer de Minister het antwoord wil hebben.")
     )
+    submission_key = _submission_key()
 
 
 class AnswerForm(_MeasureForm):
@@ -210,6 +225,19 @@ class ExternalDecisionForm(DecisionForm):
     ]
 
 
+class MoveForm(_MeasureForm):
+    """Where the preparation stands; the value comes from the button that was pressed."""
+
+    to = forms.ChoiceField(
+        choices=[("requested", "requested"), ("intended", "intended")],
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": _("Kies aangevraagd of voornemen."),
+            "invalid_choice": _("Kies aangevraagd of voornemen."),
+        },
+    )
+
+
 class AdviceForm(_MeasureForm):
     advice = _text(
         _("Advies van het casusoverleg"), _("Schrijf het advies van het casusoverleg op.")
@@ -235,6 +263,68 @@ class ExtendForm(_MeasureForm):
     reason = _text(
         _("Waarom is verlengen nodig?"),
         _("Schrijf waarom u deze maatregel voorstelt."),
+    )
+
+
+# --- Objection and appeal ------------------------------------------------------------------------
+
+
+class ReviewForm(_MeasureForm):
+    """An objection or appeal against the decision; the service checks the term."""
+
+    radios = ("kind",)
+
+    kind = forms.ChoiceField(
+        label=_("Wat is ingediend?"),
+        choices=ReviewKind.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Kies bezwaar, beroep of hoger beroep."),
+            "invalid_choice": _("Kies bezwaar, beroep of hoger beroep."),
+        },
+    )
+    notified_on = _date(
+        _("Besluit bekendgemaakt op"), _("Vul in wanneer het besluit is bekendgemaakt.")
+    )
+    filed_on = _date(_("Ingediend op"), _("Vul in wanneer het is ingediend."))
+    grounds = _text(
+        _("Gronden: waarom is het besluit volgens de indiener fout?"),
+        _("Schrijf de gronden op: waarom is het besluit fout?"),
+        long=True,
+    )
+    late_reason = _text(
+        _("Reden voor te laat indienen"),
+        help_text=_(
+            "Alleen nodig als het na de uiterste datum is ingediend. Schrijf op waarom het "
+            "later kwam, bijvoorbeeld: de brief is pas later ontvangen."
+        ),
+    )
+    submission_key = _submission_key()
+
+
+class ReviewOutcomeForm(_MeasureForm):
+    """The outcome of an objection or appeal; only an upheld one can annul the decision."""
+
+    outcome = forms.ChoiceField(
+        label=_("Uitkomst"),
+        choices=[
+            ("", _("Kies de uitkomst")),
+            *(c for c in ReviewOutcome.choices if c[0] != ReviewOutcome.PENDING),
+        ],
+        error_messages={
+            "required": _("Kies de uitkomst."),
+            "invalid_choice": _("Kies de uitkomst."),
+        },
+    )
+    outcome_on = _date(
+        _("Datum van de beslissing of uitspraak"),
+        _("Vul de datum van de beslissing of uitspraak in."),
+    )
+    outcome_text = _text(
+        _("Wat is er beslist?"), _("Schrijf kort op wat er is beslist."), long=True
+    )
+    annuls = forms.BooleanField(
+        label=_("Vernietigt het besluit: de maatregel geldt niet meer"), required=False
     )
 
 

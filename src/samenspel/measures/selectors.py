@@ -1,9 +1,10 @@
 """Read measures and their dossiers through the access policy; every read is audited here.
 
 A measure's row (status, term, who decides) and its dossier (basis, verification, reasons,
-consultations) have separate rules (sharing/rules/measures.py): a reader of the measure who
-does not read its dossier gets `MeasureView.dossier = None`, and AIVD summaries are left out
-of the basis for everyone but the mayor and the officials the mayor designated.
+consultations, objections and appeals) have separate rules (sharing/rules/measures.py): a
+reader of the measure who does not read its dossier gets `MeasureView.dossier = None` and
+`MeasureView.reviews = None`, and AIVD summaries are left out of the basis for everyone but the
+mayor and the officials the mayor designated.
 """
 
 from __future__ import annotations
@@ -51,8 +52,10 @@ __all__ = [
     "designation_candidates",
     "designations_of",
     "get_consultation_for",
+    "get_designation",
     "get_measure",
     "get_measure_for",
+    "get_review_for",
     "grounds_of_case",
     "letter_of",
     "measure_choices",
@@ -156,12 +159,14 @@ class DossierView:
 
 @dataclass(frozen=True)
 class MeasureView:
-    """One measure with its framework row, its dossier (or None) and what the reader may do."""
+    """One measure with its framework row, its dossier and its objections and appeals (both
+    None for who does not read the dossier) and what the reader may do."""
 
     measure: CaseMeasure
     row: FrameworkMeasure | None
     framework: Framework
     dossier: DossierView | None
+    reviews: list[Review] | None
     extensions: list[CaseMeasure]
     may: frozenset[str]
 
@@ -182,12 +187,14 @@ VERBS = (
     "measure.record_external",
     "measure.withdraw",
     "measure.close",
+    "measure.review",
     "measure.letter",
 )
 
 
 def get_measure_for(user: Any, measure_uuid: uuid.UUID, *, api: bool = False) -> MeasureView:
-    """Return one measure the user may see (404 otherwise), with its dossier; audited."""
+    """Return one measure the user may see (404 otherwise), with its dossier and its
+    objections and appeals for who reads them; audited, with what was shown."""
     measure = get_visible_or_404(user, measures_visible_to(user), uuid=measure_uuid)
     framework = framework_of(measure.case.framework_version)
     dossier = visible(user, Dossier.objects.filter(measure=measure), Action.VIEW).first()
@@ -213,11 +220,23 @@ def get_measure_for(user: Any, measure_uuid: uuid.UUID, *, api: bool = False) ->
             ),
             missing=missing_for_decision(measure) if measure.is_open else [],
         )
+    # Objections and appeals are a part of the dossier: the same readers, by their own rule.
+    reviews = (
+        list(
+            visible(user, Review.objects.filter(measure=measure), Action.VIEW).select_related(
+                "filed_by", "decided_by"
+            )
+        )
+        if view is not None
+        else None
+    )
     extensions = list(measures_visible_to(user).filter(extends=measure))
     may = frozenset(v for v in VERBS if allowed(user, v, on=measure))
     details: dict[str, Any] = {"api": True} if api else {}
     if view is not None:
         details["basis"] = [str(b.uuid) for b in view.basis]
+    if reviews:
+        details["reviews"] = [str(r.uuid) for r in reviews]
     audit.record(
         Event.MEASURE_VIEWED,
         by=user,
@@ -232,6 +251,7 @@ def get_measure_for(user: Any, measure_uuid: uuid.UUID, *, api: bool = False) ->
         row=framework.measures.get(measure.measure),
         framework=framework,
         dossier=view,
+        reviews=reviews,
         extensions=extensions,
         may=may,
     )
@@ -250,6 +270,12 @@ def get_consultation_for(
     return get_visible_or_404(
         user, Consultation.objects.filter(measure=measure), uuid=consultation_uuid
     )
+
+
+def get_review_for(user: Any, measure: CaseMeasure, review_uuid: uuid.UUID) -> Review:
+    """Return one objection or appeal of a measure the user reads (404 otherwise), for a
+    change; not audited as a read: the change audits itself."""
+    return get_visible_or_404(user, Review.objects.filter(measure=measure), uuid=review_uuid)
 
 
 @dataclass(frozen=True)
@@ -334,23 +360,61 @@ def terms_calendar(user: Any, *, days: int = CALENDAR_DAYS, api: bool = False) -
     return found
 
 
-def designations_of(user: User, municipality: Organisation) -> list[Designation]:
-    """Return the mayor's designations in a municipality (running ones first)."""
-    rows = visible(
+def _designations(user: User, municipality: Organisation) -> QuerySet[Designation]:
+    return visible(
         user, Designation.objects.filter(municipality=municipality), Action.VIEW
     ).select_related("municipality", "user", "designated_by", "ended_by")
-    return sorted(rows, key=lambda d: (d.ended_at is not None, -d.designated_at.timestamp()))
 
 
-def designation_candidates(municipality: Organisation) -> QuerySet[User]:
-    """Return the officials a mayor may designate: active staff of the municipality."""
-    return (
+def designations_of(
+    user: User, municipality: Organisation, *, api: bool = False
+) -> list[Designation]:
+    """Return the mayor's designations in a municipality (running ones first); audited.
+
+    Who reads the mayor's dossiers is itself worth knowing afterwards, so the read is audited
+    with the designations shown (`DESIGNATIONS_VIEWED`).
+    """
+    rows = sorted(
+        _designations(user, municipality),
+        key=lambda d: (d.ended_at is not None, -d.designated_at.timestamp()),
+    )
+    details: dict[str, Any] = {"api": True} if api else {}
+    audit.record(
+        Event.DESIGNATIONS_VIEWED,
+        by=user,
+        obj=municipality,
+        purpose=Purpose.ADMINISTRATION,
+        shown=[str(d.uuid) for d in rows],
+        **details,
+    )
+    return rows
+
+
+def get_designation(
+    user: User, municipality: Organisation, designation_uuid: uuid.UUID
+) -> Designation:
+    """Return one designation in a municipality the user sees (404 otherwise), for a change
+    or to answer one; not audited as a read: the change audits itself."""
+    return get_visible_or_404(user, _designations(user, municipality), uuid=designation_uuid)
+
+
+def designation_candidates(
+    municipality: Organisation, *, undesignated: bool = False
+) -> QuerySet[User]:
+    """Return the officials a mayor may designate: active staff of the municipality.
+
+    With `undesignated`, leave out who is designated already (the choices of the form).
+    """
+    people = (
         User.objects.filter(organisation=municipality, is_active=True)
         .exclude(roles__role=Role.MAYOR)
         .filter(roles__role__in=[Role.CASE_DIRECTOR, Role.SECURITY_ADVISER])
-        .distinct()
-        .order_by("full_name")
     )
+    if undesignated:
+        people = people.exclude(
+            pk__in=Designation.objects.filter(ended_at__isnull=True).values("user_id")
+        )
+    return people.distinct().order_by("full_name")
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ from samenspel.measures.views import designations as designation_views
 from samenspel.measures.views import letter as letter_views
 from samenspel.measures.views import lists as list_views
 from samenspel.measures.views import measure as views
+from samenspel.measures.views import reviews as review_views
 
 app_name = "measures"
 
@@ -34,7 +35,14 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("<uuid:measure_uuid>/besluit/", views.decide, name="decide"),
     path("<uuid:measure_uuid>/besluit-van-buiten/", views.record_external, name="record_external"),
     path("<uuid:measure_uuid>/advies/", views.advise, name="advise"),
+    path("<uuid:measure_uuid>/stand/", review_views.move, name="move"),
     path("<uuid:measure_uuid>/intrekken/", views.withdraw, name="withdraw"),
     path("<uuid:measure_uuid>/beeindigen/", views.end, name="end"),
     path("<uuid:measure_uuid>/verlengen/", views.extend, name="extend"),
+    path("<uuid:measure_uuid>/bezwaar/", review_views.review_file, name="review_file"),
+    path(
+        "<uuid:measure_uuid>/bezwaar/<uuid:review_uuid>/uitkomst/",
+        review_views.review_decide,
+        name="review_decide",
+    ),
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from typing import Annotated, Any
 from uuid import UUID
 
@@ -32,9 +33,12 @@ from samenspel.api.measures.schemas import (
     MeasureMoveIn,
     MeasureOut,
     MeasureReasonIn,
+    MeasureReviewIn,
+    MeasureReviewOut,
     ProposeIn,
     ReasonsIn,
     ReasonsOut,
+    ReviewOutcomeIn,
     VerificationIn,
     VerificationOut,
     basis_out,
@@ -44,13 +48,14 @@ from samenspel.api.measures.schemas import (
     measure_fields,
     measure_out,
     reasons_fields,
+    review_out,
     verification_out,
 )
 from samenspel.api.openapi import decision
 from samenspel.cases import selectors as case_selectors
 from samenspel.measures import selectors, services
 from samenspel.measures.models import CaseMeasure, Designation
-from samenspel.sharing.policy import Denied, allowed
+from samenspel.sharing.policy import allowed
 
 router = Router(tags=["measures"])
 case_router = Router(tags=["measures"])  # the register of one case, under /cases
@@ -64,6 +69,11 @@ CALENDAR_MAX_DAYS = 366
 def _fresh(request: HttpRequest, measure: CaseMeasure) -> MeasureOut:
     """Answer the measure as the caller sees it after the change."""
     return measure_out(selectors.get_measure(me(request), measure.uuid))
+
+
+def _created(made: datetime, started: datetime) -> int:
+    """Answer 201 for a row this call made, 200 for the first one of an earlier call."""
+    return 201 if made >= started else 200
 
 
 @contextmanager
@@ -81,17 +91,7 @@ def _fields(**names: str) -> Iterator[None]:
 
 def _designation(request: HttpRequest, designation_uuid: UUID) -> Designation:
     user = me(request)
-    found = next(
-        (
-            d
-            for d in selectors.designations_of(user, user.organisation)
-            if d.uuid == designation_uuid
-        ),
-        None,
-    )
-    if found is None:
-        raise Denied("measures.designation", str(designation_uuid), exists=False)
-    return found
+    return selectors.get_designation(user, user.organisation, designation_uuid)
 
 
 # --- The register of a case ---------------------------------------------------------------------
@@ -127,7 +127,7 @@ def propose_measure(request: HttpRequest, case_uuid: UUID, payload: ProposeIn) -
     measure = services.propose_measure(
         case, measure=payload.measure.strip(), reason=payload.reason, submission_key=key, by=user
     )
-    return Status(201 if measure.proposed_at >= started else 200, _fresh(request, measure))
+    return Status(_created(measure.proposed_at, started), _fresh(request, measure))
 
 
 # --- Measures -----------------------------------------------------------------------------------
@@ -145,9 +145,10 @@ def terms_calendar(
 @router.get("/designations", response=list[DesignationOut])
 def list_designations(request: HttpRequest) -> Any:
     """List the mayor's designations in your municipality, running ones first: the mayor sees
-    all of them, a designated official their own."""
+    all of them, a designated official their own. Audited as `DESIGNATIONS_VIEWED`."""
     user = me(request)
-    return [designation_out(d) for d in selectors.designations_of(user, user.organisation)]
+    rows = selectors.designations_of(user, user.organisation, api=True)
+    return [designation_out(d) for d in rows]
 
 
 @router.post("/designations", response={201: DesignationOut})
@@ -176,9 +177,10 @@ def end_designation(request: HttpRequest, designation_uuid: UUID) -> Any:
 
 @router.get("/{measure_uuid}", response=MeasureDetailOut)
 def get_measure(request: HttpRequest, measure_uuid: UUID, response: HttpResponse) -> Any:
-    """Return one measure with what you may do with it (`may`) and its dossier, or
-    `dossier: null` when you may not read it. With a dossier, its version is the ETag.
-    Audited as `MEASURE_VIEWED`."""
+    """Return one measure with what you may do with it (`may`), its dossier and its
+    objections and appeals (`reviews`), or `dossier: null` and `reviews: null` when you may
+    not read the dossier. With a dossier, its version is the ETag. Audited as
+    `MEASURE_VIEWED`."""
     view = selectors.get_measure_for(me(request), measure_uuid, api=True)
     dossier = None
     if view.dossier is not None:
@@ -188,6 +190,7 @@ def get_measure(request: HttpRequest, measure_uuid: UUID, response: HttpResponse
         **measure_fields(view.measure),
         may=sorted(view.may),
         dossier=dossier,
+        reviews=[review_out(r) for r in view.reviews] if view.reviews is not None else None,
         extensions=[m.uuid for m in view.extensions],
     )
 
@@ -214,68 +217,92 @@ def move_measure(request: HttpRequest, measure_uuid: UUID, payload: MeasureMoveI
     return _fresh(request, moved)
 
 
-@router.post("/{measure_uuid}/basis", response={201: BasisItemOut})
+@router.post("/{measure_uuid}/basis", response={200: BasisItemOut, 201: BasisItemOut})
 def add_basis_item(request: HttpRequest, measure_uuid: UUID, payload: BasisItemIn) -> Any:
-    """Add a piece of information the decision rests on, with its source and compartment. An
-    AIVD summary only by the mayor or an official the mayor designated."""
+    """Add a piece of information the decision rests on, with its source and compartment (201).
+    An AIVD summary only by the mayor or an official the mayor designated. The same
+    Idempotency-Key again answers the first (200)."""
     user = me(request)
+    key = idempotency_key(request)
     measure = selectors.get_measure(user, measure_uuid)
+    started = timezone.now()
     item = services.add_basis_item(
         measure,
         compartment=payload.compartment,
         source=payload.source,
         received_on=payload.received_on,
         summary=payload.summary,
+        submission_key=key,
         by=user,
     )
-    return Status(201, basis_out(item))
+    return Status(_created(item.added_at, started), basis_out(item))
 
 
-@router.post("/{measure_uuid}/verifications", response={201: VerificationOut})
+@router.post("/{measure_uuid}/verifications", response={200: VerificationOut, 201: VerificationOut})
 def add_verification(request: HttpRequest, measure_uuid: UUID, payload: VerificationIn) -> Any:
-    """Record that information of others was checked (vergewisplicht): who, when, the result."""
+    """Record that information of others was checked (vergewisplicht): who, when, the result
+    (201). The same Idempotency-Key again answers the first (200)."""
     user = me(request)
+    key = idempotency_key(request)
     measure = selectors.get_measure(user, measure_uuid)
+    started = timezone.now()
     row = services.add_verification(
         measure,
         asked=payload.asked,
         asked_on=payload.asked_on,
         result=payload.result,
         answer=payload.answer,
+        submission_key=key,
         by=user,
     )
-    return Status(201, verification_out(row))
+    return Status(_created(row.added_at, started), verification_out(row))
 
 
-@router.post("/{measure_uuid}/consultations", response={201: MeasureConsultationOut})
+@router.post(
+    "/{measure_uuid}/consultations",
+    response={200: MeasureConsultationOut, 201: MeasureConsultationOut},
+)
 def add_consultation(request: HttpRequest, measure_uuid: UUID, payload: LocalConsultationIn) -> Any:
     """Record the consultation with local government before the decision: with whom, when,
-    the outcome and advice."""
+    the outcome and advice (201). The same Idempotency-Key again answers the first (200)."""
     user = me(request)
+    key = idempotency_key(request)
     measure = selectors.get_measure(user, measure_uuid)
+    started = timezone.now()
     row = services.add_consultation(
         measure,
         consulted=payload.consulted,
         held_on=payload.held_on,
         outcome=payload.outcome,
+        submission_key=key,
         by=user,
     )
-    return Status(201, consultation_out(row))
+    return Status(_created(row.added_at, started), consultation_out(row))
 
 
-@router.post("/{measure_uuid}/mayor-consultations", response={201: MeasureConsultationOut})
+@router.post(
+    "/{measure_uuid}/mayor-consultations",
+    response={200: MeasureConsultationOut, 201: MeasureConsultationOut},
+)
 def receive_mayor_consultation(
     request: HttpRequest, measure_uuid: UUID, payload: MayorConsultationIn
 ) -> Any:
     """Record the minister's request to consult the mayor on a Twbmt measure: when it came in
-    and when the answer is due. The mayor is told."""
+    and when the answer is due (201). The mayor is told. The same Idempotency-Key again
+    answers the first (200)."""
     user = me(request)
+    key = idempotency_key(request)
     measure = selectors.get_measure(user, measure_uuid)
+    started = timezone.now()
     with _fields(held_on="received_on"):
         row = services.receive_mayor_consultation(
-            measure, received_on=payload.received_on, answer_due=payload.answer_due, by=user
+            measure,
+            received_on=payload.received_on,
+            answer_due=payload.answer_due,
+            submission_key=key,
+            by=user,
         )
-    return Status(201, consultation_out(row))
+    return Status(_created(row.added_at, started), consultation_out(row))
 
 
 @router.post(
@@ -381,6 +408,52 @@ def end_measure(request: HttpRequest, measure_uuid: UUID, payload: MeasureEndIn)
     with _fields(closing_note="evaluation"):
         ended = services.end_measure(measure, evaluation=payload.evaluation, by=user)
     return _fresh(request, ended)
+
+
+@router.post("/{measure_uuid}/reviews", response={200: MeasureReviewOut, 201: MeasureReviewOut})
+def file_review(request: HttpRequest, measure_uuid: UUID, payload: MeasureReviewIn) -> Any:
+    """Record an objection or appeal against the decision (201): `kind` (`objection`,
+    `appeal`, `higher_appeal`), `notified_on` (when the decision was made known), `filed_on`,
+    `grounds`. After the framework's term for the ground only with `late_reason`; without it
+    422 on `late_reason`, and the refusal is audited (`MEASURE_REVIEW_REFUSED`). The same
+    Idempotency-Key again answers the first (200)."""
+    user = me(request)
+    key = idempotency_key(request)
+    measure = selectors.get_measure(user, measure_uuid)
+    started = timezone.now()
+    review = services.file_review(
+        measure,
+        kind=payload.kind,
+        notified_on=payload.notified_on,
+        filed_on=payload.filed_on,
+        grounds=payload.grounds,
+        late_reason=payload.late_reason,
+        submission_key=key,
+        by=user,
+    )
+    return Status(_created(review.created_at, started), review_out(review))
+
+
+@router.post("/{measure_uuid}/reviews/{review_uuid}/decide", response=MeasureReviewOut)
+@decision
+def decide_review(
+    request: HttpRequest, measure_uuid: UUID, review_uuid: UUID, payload: ReviewOutcomeIn
+) -> Any:
+    """Record the outcome of a pending objection or appeal, once: `outcome`, `outcome_on`,
+    `outcome_text`, and `annuls` (only with `upheld` or `partly_upheld`), which annuls the
+    measure: its status becomes `annulled`."""
+    user = me(request)
+    measure = selectors.get_measure(user, measure_uuid)
+    review = selectors.get_review_for(user, measure, review_uuid)
+    decided = services.decide_review(
+        review,
+        outcome=payload.outcome,
+        outcome_on=payload.outcome_on,
+        outcome_text=payload.outcome_text,
+        annuls=payload.annuls,
+        by=user,
+    )
+    return review_out(selectors.get_review_for(user, measure, decided.uuid))
 
 
 @router.post("/{measure_uuid}/extend", response={201: MeasureOut})

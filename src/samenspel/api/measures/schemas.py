@@ -17,6 +17,7 @@ from samenspel.measures.models import (
     Consultation,
     Designation,
     Dossier,
+    Review,
     Verification,
 )
 
@@ -114,9 +115,28 @@ class DossierOut(ReasonsOut):
     missing: list[MissingPartOut]
 
 
+class MeasureReviewOut(Schema):
+    uuid: UUID
+    kind: str  # objection, appeal or higher_appeal
+    notified_on: dt.date
+    filed_on: dt.date
+    deadline: dt.date  # the last day of the framework's term, from notified_on
+    late: bool  # filed after the deadline (then late_reason says why)
+    late_reason: str
+    grounds: str
+    outcome: str  # pending, upheld, partly_upheld, dismissed, inadmissible or withdrawn
+    outcome_on: dt.date | None
+    outcome_text: str
+    annuls: bool
+    filed_by: Ref
+    decided_by: Ref | None
+    created_at: dt.datetime
+
+
 class MeasureDetailOut(MeasureOut):
     may: list[str]
     dossier: DossierOut | None
+    reviews: list[MeasureReviewOut] | None  # null with `dossier`: a part of the dossier
     extensions: list[UUID]
 
 
@@ -199,6 +219,21 @@ class MeasureReasonIn(In):
 
 class MeasureEndIn(In):
     evaluation: str = ""
+
+
+class MeasureReviewIn(In):
+    kind: Literal["objection", "appeal", "higher_appeal"]
+    notified_on: IsoDate | None = None
+    filed_on: IsoDate | None = None
+    grounds: str = ""
+    late_reason: str = ""
+
+
+class ReviewOutcomeIn(In):
+    outcome: Literal["upheld", "partly_upheld", "dismissed", "inadmissible", "withdrawn"]
+    outcome_on: IsoDate | None = None
+    outcome_text: str = ""
+    annuls: bool = False
 
 
 class DesignateIn(In):
@@ -309,6 +344,26 @@ def dossier_out(view: selectors.DossierView) -> DossierOut:
         verifications=[verification_out(v) for v in view.verifications],
         consultations=[consultation_out(c) for c in view.consultations],
         missing=[MissingPartOut(part=m.part, message=m.message) for m in view.missing],
+    )
+
+
+def review_out(row: Review) -> MeasureReviewOut:
+    return MeasureReviewOut(
+        uuid=row.uuid,
+        kind=row.kind,
+        notified_on=row.notified_on,
+        filed_on=row.filed_on,
+        deadline=row.deadline,
+        late=row.filed_on > row.deadline,
+        late_reason=row.late_reason,
+        grounds=row.grounds,
+        outcome=row.outcome,
+        outcome_on=row.outcome_on,
+        outcome_text=row.outcome_text,
+        annuls=row.annuls,
+        filed_by=_ref(row.filed_by),
+        decided_by=_maybe(row.decided_by),
+        created_at=row.created_at,
     )
 
 

@@ -1,7 +1,9 @@
 """The mayor's designations: officials who read the mayor's dossiers and AIVD summaries.
 
 Only the mayor of a municipality manages them (`designation.manage`); anyone else gets a 404.
-The page lists staff of the mayor's own municipality and their designations, no case data.
+The page lists staff of the mayor's own municipality and their designations, no case data;
+the read is audited by `selectors.designations_of` (who reads the mayor's dossiers is worth
+knowing afterwards), and only when the page is shown.
 """
 
 from __future__ import annotations
@@ -33,12 +35,8 @@ def designations(request: HttpRequest) -> HttpResponse:
     """List the mayor's designations and designate an official."""
     me = request_user(request)
     municipality = _municipality(me)
-    rows = selectors.designations_of(me, municipality)
-    running = {d.user_id for d in rows if d.ended_at is None}
     people = {
-        str(u.uuid): u
-        for u in selectors.designation_candidates(municipality)
-        if u.pk not in running
+        str(u.uuid): u for u in selectors.designation_candidates(municipality, undesignated=True)
     }
     form = DesignateForm(
         request.POST or None, people=[(key, u.full_name) for key, u in people.items()]
@@ -61,7 +59,11 @@ def designations(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "measures/designations.html",
-        {"rows": rows, "form": form, "municipality": municipality},
+        {
+            "rows": selectors.designations_of(me, municipality),
+            "form": form,
+            "municipality": municipality,
+        },
         status=400 if form.errors else 200,
     )
 
@@ -71,12 +73,7 @@ def designation_end(request: HttpRequest, designation_uuid: uuid.UUID) -> HttpRe
     """End a designation; the official's access ends at once."""
     me = request_user(request)
     municipality = _municipality(me)
-    designation = next(
-        (d for d in selectors.designations_of(me, municipality) if d.uuid == designation_uuid),
-        None,
-    )
-    if designation is None:
-        raise Denied("measures.designation", str(designation_uuid), exists=False)
+    designation = selectors.get_designation(me, municipality, designation_uuid)
     services.end_designation(designation, by=me)
     messages.success(
         request,

@@ -6,7 +6,9 @@ reader may do); each form posts to its own route, changes through one service an
 to the page (POST-redirect-GET). A refused or wrong post shows the page again with the
 service's message at the form, and changes nothing. The decision route answers whoever sees
 the measure, so that a user who is not the competent authority gets the refusal in words (the
-service audits it) rather than a bare 403.
+service audits it) rather than a bare 403. Every form that adds a row carries a hidden
+submission key, so that a double submit adds it once. Objection and appeal, and where the
+preparation stands, post to views/reviews.py.
 """
 
 from __future__ import annotations
@@ -40,12 +42,17 @@ from samenspel.measures.forms import (
     ExternalDecisionForm,
     LocalConsultationForm,
     MinisterRequestForm,
+    MoveForm,
     ReasonsForm,
+    ReviewForm,
+    ReviewOutcomeForm,
     VerificationForm,
     WithdrawForm,
 )
-from samenspel.measures.models import RUNNING_STATUSES, CaseMeasure, Consultation
+from samenspel.measures.models import RUNNING_STATUSES, CaseMeasure, Consultation, Review
 from samenspel.measures.selectors import MeasureView
+from samenspel.measures.services.proposals import MOVES
+from samenspel.measures.services.reviews import REVIEWABLE
 from samenspel.sharing.policy import allowed
 
 # Where each part the decision still needs is filled in on the page.
@@ -71,6 +78,8 @@ PREFIXES = {
     "withdraw_form": "w",
     "end_form": "e",
     "extend_form": "l",
+    "move_form": "st",
+    "review_form": "bz",
 }
 
 
@@ -121,8 +130,8 @@ def _forms(me: User, view: MeasureView) -> dict[str, Any]:
     forms: dict[str, Any] = {}
     if view.dossier is not None and "measure.prepare" in may:
         dossier = view.dossier.dossier
-        forms["basis_form"] = BasisForm(prefix="b")
-        forms["verification_form"] = VerificationForm(prefix="v")
+        forms["basis_form"] = BasisForm(prefix="b", initial=_key())
+        forms["verification_form"] = VerificationForm(prefix="v", initial=_key())
         forms["reasons_form"] = ReasonsForm(
             prefix="r",
             initial={
@@ -135,9 +144,11 @@ def _forms(me: User, view: MeasureView) -> dict[str, Any]:
             },
         )
         if not measure.external:
-            forms["consultation_form"] = LocalConsultationForm(prefix="c")
+            forms["consultation_form"] = LocalConsultationForm(prefix="c", initial=_key())
         elif view.row is not None and view.row.flags.consult_mayor:
-            forms["minister_form"] = MinisterRequestForm(prefix="m")
+            forms["minister_form"] = MinisterRequestForm(prefix="m", initial=_key())
+        if any(measure.status in sources for sources in MOVES.values()):
+            forms["move_form"] = MoveForm(prefix="st")
     if measure.is_open:
         if "measure.decide" in may:
             forms["decision_form"] = DecisionForm(
@@ -154,6 +165,50 @@ def _forms(me: User, view: MeasureView) -> dict[str, Any]:
         if not view.extensions or all(not e.is_open for e in view.extensions):
             forms["extend_form"] = ExtendForm(prefix="l")
     return forms
+
+
+def _key() -> dict[str, str]:
+    """The initial data of a form that adds a row: a fresh submission key."""
+    return {"submission_key": uuid.uuid4().hex}
+
+
+def _moves(measure: CaseMeasure) -> list[tuple[str, str]]:
+    """Return where the preparation can go from here, as (status, button text)."""
+    texts = {
+        "requested": _("Aangevraagd bij het bevoegd gezag"),
+        "intended": _("Voornemen vastgelegd"),
+    }
+    return [(to, texts[to]) for to, sources in MOVES.items() if measure.status in sources]
+
+
+def _reviews(me: User, view: MeasureView, bound: dict[str, Any]) -> dict[str, Any]:
+    """Return the objection and appeal part of a decided measure for its dossier readers: the
+    reviews, each pending one with its outcome form, the form to file one, and the term."""
+    measure = view.measure
+    if view.reviews is None or measure.status not in REVIEWABLE:
+        return {}
+    domain = view.framework.legal_domains.get(measure.legal_domain)
+    term = domain.objection_term if domain is not None else None
+    may = "measure.review" in view.may
+    rows: list[tuple[Review, ReviewOutcomeForm | None]] = []
+    for review in view.reviews:
+        form = bound.get(f"outcome-{review.uuid}")
+        if form is None and may and review.pending:
+            form = ReviewOutcomeForm(prefix=f"u-{review.uuid}")
+        rows.append((review, form))
+    form = bound.get("review_form")
+    if form is None and may and term is not None:
+        form = ReviewForm(prefix="bz", initial=_key())
+    first_day = measure.decided_on
+    return {
+        "review_part": True,
+        "reviews": rows,
+        "review_term": term.words() if term is not None else "",
+        "review_last_day": (
+            services.review_deadline(measure, first_day) if term and first_day else None
+        ),
+        "review_form": form,
+    }
 
 
 def _answers(
@@ -189,6 +244,7 @@ def _page(
         for m in (view.dossier.missing if view.dossier else [])
     ]
     forms = {**_forms(me, view), **{k: v for k, v in bound.items() if k in PREFIXES}}
+    forms.update(_reviews(me, view, bound))
     return render(
         request,
         "measures/measure.html",
@@ -207,6 +263,7 @@ def _page(
             "consultation_needed": bool(
                 view.row and (view.row.flags.trust_tension or view.row.flags.consult_mayor)
             ),
+            "moves": _moves(measure) if "move_form" in forms else [],
             **forms,
         },
         status=status,
@@ -293,6 +350,7 @@ def basis_add(request: HttpRequest, measure_uuid: uuid.UUID) -> HttpResponse:
             source=d["source"],
             received_on=d["received_on"],
             summary=d["summary"],
+            submission_key=d["submission_key"] or "",
             by=me,
         ),
         done=_("De informatie is toegevoegd."),
@@ -314,6 +372,7 @@ def verification_add(request: HttpRequest, measure_uuid: uuid.UUID) -> HttpRespo
             asked_on=d["asked_on"],
             result=d["result"],
             answer=d["answer"],
+            submission_key=d["submission_key"] or "",
             by=me,
         ),
         done=_("De verificatie is vastgelegd."),
@@ -372,7 +431,12 @@ def consultation_add(request: HttpRequest, measure_uuid: uuid.UUID) -> HttpRespo
         "consultation_form",
         LocalConsultationForm,
         lambda m, d, me: services.add_consultation(
-            m, consulted=d["consulted"], held_on=d["held_on"], outcome=d["outcome"], by=me
+            m,
+            consulted=d["consulted"],
+            held_on=d["held_on"],
+            outcome=d["outcome"],
+            submission_key=d["submission_key"] or "",
+            by=me,
         ),
         done=_("Het overleg is vastgelegd."),
         anchor="dossier-overleg",
@@ -388,7 +452,11 @@ def minister_request(request: HttpRequest, measure_uuid: uuid.UUID) -> HttpRespo
         "minister_form",
         MinisterRequestForm,
         lambda m, d, me: services.receive_mayor_consultation(
-            m, received_on=d["held_on"], answer_due=d["answer_due"], by=me
+            m,
+            received_on=d["held_on"],
+            answer_due=d["answer_due"],
+            submission_key=d["submission_key"] or "",
+            by=me,
         ),
         done=_("Het verzoek van de Minister is vastgelegd. De burgemeester krijgt bericht."),
         anchor="dossier-overleg",
