@@ -208,9 +208,7 @@ class MeasuresPolicyPropertyTest(TestCase):
             assert set(rows.values_list("measure", flat=True)) == want_measures, label
             assert rows.count() == len(want_measures), label
             items = visible(user, BasisItem.objects.filter(measure__case=case), Action.VIEW)
-            want_items = {
-                (m, c) for m in want_dossiers for c in want_compartments
-            }
+            want_items = {(m, c) for m in want_dossiers for c in want_compartments}
             assert {
                 (i.measure.measure, i.compartment) for i in items.select_related("measure")
             } == want_items, label

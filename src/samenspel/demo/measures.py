@@ -164,8 +164,7 @@ def _passport(case: Case, *, mayor: User, adviser: User, director: User) -> None
         notified_on=_days_ago(6),
         filed_on=_days_ago(2),
         grounds=(
-            "Betrokkene zegt alleen familie te willen bezoeken en vraagt het paspoort terug "
-            "(demo)."
+            "Betrokkene zegt alleen familie te willen bezoeken en vraagt het paspoort terug (demo)."
         ),
         submission_key=f"{KEY}objection",
         by=adviser,
