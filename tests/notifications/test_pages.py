@@ -233,7 +233,8 @@ def test_every_notification_page_needs_a_login(cast: Cast, case: Case) -> None:
 def test_acute_signals_mail_by_default_and_the_user_can_change_that(cast: Cast) -> None:
     client = client_for(cast.case_manager)
     page = text(client.get(reverse("notifications:settings")))
-    assert _checked(page) == {"signal.acute"}
+    # Acute signals and uses of break-the-glass (for the privacy officer) mail by default.
+    assert _checked(page) == {"signal.acute", "case.break_glass"}
     response = client.post(
         reverse("notifications:settings"), {"topics": ["case.member_added", "transfer.requested"]}
     )

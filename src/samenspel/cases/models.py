@@ -348,3 +348,101 @@ class Transfer(models.Model):
     @property
     def audit_organisation_id(self) -> int:
         return self.from_municipality_id
+
+
+class BreakGlassReview(models.TextChoices):
+    PENDING = "pending", _("te beoordelen")
+    ACCEPTED = "accepted", _("in orde")
+    FLAGGED = "flagged", _("niet in orde")
+
+
+# The longest reason for break-the-glass, and the longest comment of its review.
+BREAK_GLASS_TEXT_MAX = 2000
+
+
+class BreakGlass(models.Model):
+    """One use of break-the-glass (noodtoegang): a user opens a case for a while, with a reason.
+
+    It opens the case for reading only, to a user who may be on its team but is not, until
+    `expires_at` (the framework's term). The privacy officers of the case's municipality and of
+    the user's organisation are told at once and review every use (AVG art. 5(2), art. 32).
+    """
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="break_glass_uses")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # The user's organisation when the glass was broken: its privacy officer reviews too.
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.TextField(_("reden"))
+    opened_at = models.DateTimeField(_("geopend op"), default=timezone.now)
+    expires_at = models.DateTimeField(_("open tot"))
+    review = models.CharField(
+        _("beoordeling"),
+        max_length=16,
+        choices=BreakGlassReview.choices,
+        default=BreakGlassReview.PENDING,
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("beoordeeld door"),
+    )
+    reviewed_at = models.DateTimeField(_("beoordeeld op"), null=True, blank=True)
+    review_comment = models.TextField(_("toelichting bij de beoordeling"), blank=True)
+    # A double submit (API Idempotency-Key, the form's hidden key) opens the glass once.
+    submission_key = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("noodtoegang")
+        verbose_name_plural = _("noodtoegangen")
+        ordering = ["-opened_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(reason=""), name="break_glass_has_reason"),
+            models.CheckConstraint(
+                condition=Q(expires_at__gt=F("opened_at")), name="break_glass_period"
+            ),
+            models.CheckConstraint(
+                condition=Q(review="pending", reviewed_at__isnull=True, reviewed_by__isnull=True)
+                | Q(
+                    review__in=["accepted", "flagged"],
+                    reviewed_at__isnull=False,
+                    reviewed_by__isnull=False,
+                ),
+                name="break_glass_review_complete",
+            ),
+            models.CheckConstraint(
+                condition=~Q(review="flagged") | ~Q(review_comment=""),
+                name="break_glass_flag_has_comment",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "submission_key"],
+                condition=~Q(submission_key=""),
+                name="break_glass_unique_submission",
+            ),
+        ]
+        indexes = [
+            # Which cases a user has open by break-the-glass now (the case rule, every read).
+            models.Index(fields=["user", "expires_at"], name="break_glass_active"),
+            # The privacy officer's queue: pending first, newest first.
+            models.Index(fields=["review", "-opened_at"], name="break_glass_queue"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}:{self.user_id}@{self.opened_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def audit_organisation_id(self) -> int:
+        return self.case.municipality_id
+
+    @property
+    def is_active(self) -> bool:
+        return self.expires_at > timezone.now()
+
+    @property
+    def pending(self) -> bool:
+        return self.review == BreakGlassReview.PENDING

@@ -15,12 +15,15 @@ from typing import Any
 
 from django.db.models import Case as SqlCase
 from django.db.models import Count, Q, QuerySet, Value, When
+from django.utils import timezone
 
 from samenspel import audit
 from samenspel.accounts.models import Organisation, OrganisationType, Role, User
 from samenspel.audit.events import Event, Purpose
 from samenspel.cases.balance import Balance, balance_of
 from samenspel.cases.models import (
+    BreakGlass,
+    BreakGlassReview,
     Case,
     CaseMember,
     CaseStatus,
@@ -43,7 +46,7 @@ from samenspel.sharing.policy import (
     require,
     visible,
 )
-from samenspel.sharing.rules.cases import CASE_VERBS
+from samenspel.sharing.rules.cases import CASE_VERBS, sees_by_right
 from samenspel.sharing.rules.intake import triage_municipalities
 
 PURPOSE = Purpose.CASE_WORK
@@ -406,3 +409,152 @@ def find_candidates(
 def get_person_for(user: Any, person_uuid: uuid.UUID, action: Action = Action.VIEW) -> Person:
     """Return one person, or raise a 404."""
     return get_visible_or_404(user, Person.objects.all(), action, uuid=person_uuid)
+
+
+# --- Break-the-glass (noodtoegang) --------------------------------------------------------------
+
+# The most uses one read of the queue shows (pending ones first).
+BREAK_GLASS_QUEUE_MAX = 200
+
+
+def break_glass_municipalities(user: Any) -> QuerySet[Organisation]:
+    """Return the municipalities whose cases break-the-glass may open to `user`: its region's."""
+    if not allowed(user, "case.break_glass"):
+        return Organisation.objects.none()
+    return Organisation.objects.filter(
+        is_active=True, type=OrganisationType.MUNICIPALITY, region=user.organisation.region
+    ).order_by("name")
+
+
+def active_break_glass(user: Any, case: Case) -> BreakGlass | None:
+    """Return the running break-the-glass by which `user` sees `case`, or None.
+
+    None too when the user sees the case by right (on its team, or its municipality's case
+    work): then the page needs no warning.
+    """
+    use = (
+        BreakGlass.objects.filter(user_id=user.pk, case=case, expires_at__gt=timezone.now())
+        .order_by("-expires_at")
+        .first()
+    )
+    if use is None or sees_by_right(user, case):
+        return None
+    return use
+
+
+def break_glass_visible_to(user: Any, action: Action = Action.VIEW) -> QuerySet[BreakGlass]:
+    """Return the uses of break-the-glass `user` may see: pending first, then newest first."""
+    pending_first = SqlCase(When(review=BreakGlassReview.PENDING, then=Value(0)), default=Value(1))
+    return (
+        visible(user, BreakGlass.objects.all(), action)
+        .select_related("case", "case__municipality", "user", "organisation", "reviewed_by")
+        .order_by(pending_first, "-opened_at", "-id")
+    )
+
+
+def break_glass_pending_count(user: Any) -> int:
+    """Count the uses that wait for `user`'s review (a count, not a read)."""
+    return (
+        visible(user, BreakGlass.objects.all(), Action.MANAGE)
+        .filter(review=BreakGlassReview.PENDING)
+        .count()
+    )
+
+
+def break_glass_submission(user: Any, key: str) -> BreakGlass | None:
+    """Return the user's own use sent with this Idempotency-Key, if any."""
+    key = key.strip()[:64]
+    if not key:
+        return None
+    return BreakGlass.objects.filter(user_id=user.pk, submission_key=key).first()
+
+
+def break_glass_queue(user: Any, *, api: bool = False) -> list[BreakGlass]:
+    """Return the uses `user` may see (a privacy officer's queue, or the user's own uses).
+
+    The read is audited with the uses shown, so that the review itself leaves a trace.
+    """
+    rows = list(break_glass_visible_to(user)[:BREAK_GLASS_QUEUE_MAX])
+    audit.record(
+        Event.BREAK_GLASS_QUEUE_VIEWED,
+        by=user,
+        purpose=Purpose.AUDIT_REVIEW,
+        shown=len(rows),
+        pending=sum(1 for r in rows if r.pending),
+        uses=[str(r.uuid) for r in rows],
+        api=api,
+    )
+    return rows
+
+
+def break_glass_reviewable(user: Any, uuids: list[uuid.UUID]) -> set[uuid.UUID]:
+    """Return which of these uses `user` may review (one query for the whole queue)."""
+    if not uuids:
+        return set()
+    return set(
+        visible(user, BreakGlass.objects.filter(uuid__in=uuids), Action.MANAGE).values_list(
+            "uuid", flat=True
+        )
+    )
+
+
+def get_break_glass_for(user: Any, use_uuid: uuid.UUID, action: Action = Action.VIEW) -> BreakGlass:
+    """Return one use of break-the-glass `user` may see, or raise a 404."""
+    return get_visible_or_404(
+        user,
+        BreakGlass.objects.select_related(
+            "case", "case__municipality", "user", "organisation", "reviewed_by"
+        ),
+        action,
+        uuid=use_uuid,
+    )
+
+
+@dataclass(frozen=True)
+class BreakGlassFigures:
+    """How often break-the-glass was used, and how the uses were judged, for one organisation."""
+
+    organisation: str
+    pending_30: int
+    accepted_30: int
+    flagged_30: int
+    pending_365: int
+    accepted_365: int
+    flagged_365: int
+
+
+def break_glass_figures(user: Any) -> list[BreakGlassFigures]:
+    """Count the uses `user` may see of the last 30 and 365 days, per organisation of the user
+    who broke the glass, by review: pending, accepted, flagged. One query."""
+    now = timezone.now()
+    month, year = now - dt.timedelta(days=30), now - dt.timedelta(days=365)
+
+    def count(review: str, since: dt.datetime) -> Count:
+        return Count("id", filter=Q(review=review, opened_at__gte=since))
+
+    rows = (
+        visible(user, BreakGlass.objects.filter(opened_at__gte=year))
+        .order_by()
+        .values("organisation__name")
+        .annotate(
+            pending_30=count(BreakGlassReview.PENDING, month),
+            accepted_30=count(BreakGlassReview.ACCEPTED, month),
+            flagged_30=count(BreakGlassReview.FLAGGED, month),
+            pending_365=count(BreakGlassReview.PENDING, year),
+            accepted_365=count(BreakGlassReview.ACCEPTED, year),
+            flagged_365=count(BreakGlassReview.FLAGGED, year),
+        )
+        .order_by("organisation__name")
+    )
+    return [
+        BreakGlassFigures(
+            organisation=row["organisation__name"],
+            pending_30=row["pending_30"],
+            accepted_30=row["accepted_30"],
+            flagged_30=row["flagged_30"],
+            pending_365=row["pending_365"],
+            accepted_365=row["accepted_365"],
+            flagged_365=row["flagged_365"],
+        )
+        for row in rows
+    ]

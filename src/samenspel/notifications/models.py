@@ -43,7 +43,8 @@ class Topic(models.TextChoices):
 
 
 # Acute events also go by mail unless the user turns that off; the rest only when turned on.
-MAIL_BY_DEFAULT = frozenset({Topic.SIGNAL_ACUTE})
+# A use of break-the-glass is acute for the privacy officer, who must be able to act at once.
+MAIL_BY_DEFAULT = frozenset({Topic.SIGNAL_ACUTE, Topic.BREAK_GLASS_USED})
 
 
 class Notification(models.Model):

@@ -12,6 +12,7 @@ from samenspel.cases.services._common import (
     allowed_transitions,
     current_framework,
 )
+from samenspel.cases.services.break_glass import break_glass, review_break_glass
 from samenspel.cases.services.lifecycle import (
     change_phase,
     change_stage,
@@ -37,6 +38,7 @@ __all__ = [
     "add_intervention",
     "add_member",
     "allowed_transitions",
+    "break_glass",
     "cancel_transfer",
     "change_intervention",
     "change_phase",
@@ -52,5 +54,6 @@ __all__ = [
     "remove_member",
     "reopen_case",
     "request_transfer",
+    "review_break_glass",
     "set_tracks",
 ]

@@ -1,7 +1,14 @@
-"""Rules for persons, cases and their parts (plan, team, history), and warm transfers.
+"""Rules for persons, cases and their parts (plan, team, history), warm transfers and
+break-the-glass.
 
 Parts have rules of their own, so that a later rule can hide one part of a visible case (a
 compartment by information source, care data only with consent) without touching the case.
+
+Break-the-glass (noodtoegang) opens a case for reading only, until its term ends, to a user who
+may be on its team but is not. Every read rule that starts from the case (`_cases` with
+Action.VIEW) sees it; nothing that changes a case, a measure or a consultation does: those ask
+`sees_by_right`. The rules of the measures keep their grounds and the AIVD summaries apart on top
+of it, so break-the-glass never opens another ground's dossier or AIVD material.
 """
 
 from __future__ import annotations
@@ -9,9 +16,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from samenspel.accounts.models import Organisation, OrganisationType, Role, RoleAssignment, User
-from samenspel.cases.models import Case, CaseMember, Transfer
+from samenspel.cases.models import BreakGlass, Case, CaseMember, Transfer
 from samenspel.sharing.policy import NOTHING, Action, can, eligible, rule, subjects, verb
 from samenspel.sharing.rules.common import (
     MUNICIPALITY_WIDE_EDIT,
@@ -40,7 +48,37 @@ def _team(user: User) -> QuerySet[Any]:
     return CaseMember.objects.filter(user_id=user.pk, removed_at__isnull=True).values("case_id")
 
 
-def _cases(user: User, action: Action) -> Q:
+def breaks_glass(user: User) -> bool:
+    """Tell whether break-the-glass can ever open a case to `user`.
+
+    Only who may join case teams but does not see the cases by role: the partner liaisons of
+    the regional partners (`case.join`). Municipal case work sees its municipality's cases
+    already; the privacy officer, national partners and the AIVD never join a case team.
+    """
+    org = user.organisation
+    return bool(
+        org.type in REGIONAL_PARTNERS
+        and org.region
+        and org.is_active
+        and user.has_role(Role.PARTNER_LIAISON)
+        and not user.has_role(Role.PRIVACY_OFFICER)
+    )
+
+
+def _glass(user: User) -> Q:
+    """The cases `user` has open by break-the-glass: until the term ends, while eligible."""
+    if not breaks_glass(user):
+        return NOTHING
+    running = BreakGlass.objects.filter(
+        user_id=user.pk,
+        expires_at__gt=timezone.now(),
+        # Still a case of the user's region: a transfer out of it ends the access too.
+        case__municipality__region=user.organisation.region,
+    ).values("case_id")
+    return Q(pk__in=running)
+
+
+def _by_right(user: User, action: Action) -> Q:
     if action is Action.MANAGE:
         # Team, stage, phase, closing and transfer: the case director and the municipality's
         # case directors.
@@ -57,7 +95,23 @@ def _cases(user: User, action: Action) -> Q:
     return own
 
 
+def _cases(user: User, action: Action) -> Q:
+    q = _by_right(user, action)
+    if action in (Action.VIEW, Action.NAME):
+        # Break-the-glass reads, never edits or manages. A municipality-wide user needs no
+        # glass (and keeps the plain index walk): the OR is only there for the partners.
+        glass = _glass(user)
+        if glass is not NOTHING:
+            return q | glass
+    return q
+
+
 rule("cases.case")(_cases)
+
+
+def sees_by_right(user: User, case: Case) -> bool:
+    """Tell whether `user` sees `case` without break-the-glass: what every change asks."""
+    return Case.objects.filter(_by_right(user, Action.VIEW), pk=case.pk).exists()
 
 
 def _of_visible_case(user: User, action: Action) -> Q:
@@ -88,7 +142,8 @@ def _persons(user: User, action: Action) -> Q:
     # The triage team searches the persons of its municipality; a case team sees its person.
     if action is Action.MANAGE:
         return triage(user)
-    with_case = Case.objects.filter(_cases(user, Action.VIEW)).values("person_id")
+    seen = _cases(user, Action.VIEW) if action is Action.VIEW else _by_right(user, Action.VIEW)
+    with_case = Case.objects.filter(seen).values("person_id")
     return triage(user) | Q(pk__in=with_case)
 
 
@@ -99,6 +154,25 @@ def _transfers(user: User, action: Action) -> Q:
     if action is Action.MANAGE:
         return receiving
     return receiving | own_municipality(user, MUNICIPALITY_WIDE_EDIT, "from_municipality_id")
+
+
+@rule("cases.breakglass")
+def _break_glass(user: User, action: Action) -> Q:
+    # Who used it sees their own uses; the privacy officers of the case's municipality and of
+    # the user's organisation see and review every use, never their own.
+    officer = _privacy_officer_of(user)
+    if action is Action.VIEW:
+        return Q(user_id=user.pk) | officer
+    if action is Action.MANAGE:
+        return officer & ~Q(user_id=user.pk)
+    return NOTHING
+
+
+def _privacy_officer_of(user: User) -> Q:
+    if not user.has_role(Role.PRIVACY_OFFICER):
+        return NOTHING
+    org = user.organisation_id
+    return Q(case__municipality_id=org) | Q(organisation_id=org)
 
 
 # --- Verbs ---------------------------------------------------------------------------------
@@ -170,3 +244,29 @@ def _decide_transfer(user: User, on: Transfer, within: Any) -> bool:
 @verb("transfer.cancel")
 def _cancel_transfer(user: User, on: Transfer, within: Any) -> bool:
     return can(user, Action.MANAGE, on.case)
+
+
+@verb("case.break_glass")
+def _use_break_glass(user: User, on: Any, within: Any) -> bool:
+    # Who gets the emergency-access form: whoever break-the-glass can open a case to.
+    return breaks_glass(user)
+
+
+@verb("break_glass.review_queue")
+def _review_queue(user: User, on: Any, within: Any) -> bool:
+    # The privacy officer's queue of uses to review (and its figures).
+    return user.has_role(Role.PRIVACY_OFFICER)
+
+
+@verb("break_glass.review")
+def _review(user: User, on: BreakGlass, within: Any) -> bool:
+    return can(user, Action.MANAGE, on)
+
+
+@subjects("break_glass.review")
+def _reviewers(use: BreakGlass) -> Q:
+    # Told at once and reviewing: the privacy officers of the case's municipality and of the
+    # user's own organisation (if that is another), never the user who broke the glass.
+    officers = RoleAssignment.objects.filter(role=Role.PRIVACY_OFFICER).values("user_id")
+    orgs = {use.case.municipality_id, use.organisation_id}
+    return Q(organisation_id__in=sorted(orgs), pk__in=officers) & ~Q(pk=use.user_id)

@@ -27,7 +27,7 @@ from samenspel.consultations.models import (
     SeriesPartner,
 )
 from samenspel.sharing.policy import NOTHING, Action, can, rule, verb
-from samenspel.sharing.rules.cases import _cases
+from samenspel.sharing.rules.cases import _cases, sees_by_right
 from samenspel.sharing.rules.common import has_any, own_municipality
 
 # Who takes part in a consultation on behalf of an organisation. Not the privacy officer or a
@@ -239,8 +239,9 @@ def _approve(user: User, on: Meeting, within: Any) -> bool:
 
 @verb("case.nominate")
 def _nominate(user: User, on: Case, within: Series) -> bool:
-    # A member of the case's team (or its municipality's case work) puts it forward.
-    return can(user, Action.VIEW, on) and can(user, Action.VIEW, within)
+    # A member of the case's team (or its municipality's case work) puts it forward; never
+    # who sees the case only by break-the-glass, which only reads.
+    return sees_by_right(user, on) and can(user, Action.VIEW, within)
 
 
 @verb("action.close")

@@ -15,6 +15,10 @@ under, read for the actors a user acts as (`Framework.actors_of`: organisation t
 
 A designated official reads what the mayor reads; only the mayor decides. Every filter is SQL:
 the per-version measure ids are worked out from the framework in Python, the rest is the query.
+
+A user who sees the case only by break-the-glass reads what these rules give on that case (the
+measures and dossiers of the grounds the user acts on, never an AIVD summary) and changes
+nothing: every verb that writes asks `sees_by_right`.
 """
 
 from __future__ import annotations
@@ -40,7 +44,7 @@ from samenspel.measures.models import (
     MeasureStatus,
 )
 from samenspel.sharing.policy import NOTHING, Action, can, rule, verb
-from samenspel.sharing.rules.cases import _cases
+from samenspel.sharing.rules.cases import _cases, sees_by_right
 from samenspel.sharing.rules.common import has_any
 
 # Who works on measures for an organisation; never the privacy officer for that role alone.
@@ -198,7 +202,8 @@ def competent(user: User, measure: CaseMeasure) -> bool:
     if user.organisation.type == OrganisationType.MUNICIPALITY:
         return user.organisation_id == case.municipality_id
     region = case.municipality.region
-    return bool(region) and user.organisation.region == region
+    # Never under break-the-glass, which only reads.
+    return bool(region) and user.organisation.region == region and sees_by_right(user, case)
 
 
 def reads_dossier(user: User, measure: CaseMeasure) -> bool:
@@ -206,9 +211,14 @@ def reads_dossier(user: User, measure: CaseMeasure) -> bool:
     return dossier is not None and can(user, Action.VIEW, dossier)
 
 
+def works_on_dossier(user: User, measure: CaseMeasure) -> bool:
+    """Tell whether `user` reads the dossier and sees the case by right (not by the glass)."""
+    return reads_dossier(user, measure) and sees_by_right(user, measure.case)
+
+
 @verb("measure.propose")
 def _propose(user: User, on: Case, within: Any) -> bool:
-    return has_any(user, ACTING_ROLES) and can(user, Action.VIEW, on)
+    return has_any(user, ACTING_ROLES) and sees_by_right(user, on)
 
 
 @verb("measure.calendar")
@@ -226,7 +236,7 @@ def _advise(user: User, on: CaseMeasure, within: Any) -> bool:
 @verb("measure.prepare")
 def _prepare(user: User, on: CaseMeasure, within: Any) -> bool:
     # The dossier is built by its readers (the mayor's officials for the mayor) while open.
-    return on.is_open and reads_dossier(user, on)
+    return on.is_open and works_on_dossier(user, on)
 
 
 @verb("measure.decide")
@@ -236,12 +246,12 @@ def _decide(user: User, on: CaseMeasure, within: Any) -> bool:
 
 @verb("measure.record_external")
 def _record_external(user: User, on: CaseMeasure, within: Any) -> bool:
-    return on.external and reads_dossier(user, on)
+    return on.external and works_on_dossier(user, on)
 
 
 @verb("measure.withdraw")
 def _withdraw(user: User, on: CaseMeasure, within: Any) -> bool:
-    if not on.is_open or not can(user, Action.VIEW, on):
+    if not on.is_open or not can(user, Action.VIEW, on) or not sees_by_right(user, on.case):
         return False
     return user.organisation_id == on.proposed_by_organisation_id or competent(user, on)
 
@@ -249,14 +259,14 @@ def _withdraw(user: User, on: CaseMeasure, within: Any) -> bool:
 @verb("measure.close")
 def _close(user: User, on: CaseMeasure, within: Any) -> bool:
     # Ending a running measure, with its evaluation: its dossier readers.
-    return reads_dossier(user, on)
+    return works_on_dossier(user, on)
 
 
 @verb("measure.review")
 def _review(user: User, on: CaseMeasure, within: Any) -> bool:
     # Objections and appeals against a decision are recorded and handled by the readers of
     # its dossier: the competent authority's side.
-    return reads_dossier(user, on)
+    return works_on_dossier(user, on)
 
 
 # A decision was taken: the letter states it, also once it ended or was annulled.
