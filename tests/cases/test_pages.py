@@ -190,7 +190,9 @@ def test_the_route_list_covers_every_case_route(cast: Cast) -> None:
 
     names = {n for n in _names(get_resolver()) if n.startswith("cases:")}
     lists = {"cases:list", "cases:list_csv", "cases:transfers"}  # only ever the user's own cases
-    covered = {name for name, _ in _case_routes(cast)} | lists
+    # Break-the-glass: tests/cases/test_break_glass_pages.py (outsider 404, audit, 403).
+    glass = {"cases:break_glass", "cases:break_glass_queue", "cases:break_glass_review"}
+    covered = {name for name, _ in _case_routes(cast)} | lists | glass
     assert names == covered
 
 

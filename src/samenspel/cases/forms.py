@@ -7,7 +7,14 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from samenspel.cases.models import JUSTIFICATION_MAX, CaseStatus, Consent, InterventionStatus
+from samenspel.cases.models import (
+    BREAK_GLASS_TEXT_MAX,
+    JUSTIFICATION_MAX,
+    BreakGlassReview,
+    CaseStatus,
+    Consent,
+    InterventionStatus,
+)
 from samenspel.lib.forms import UtrechtForm
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -253,3 +260,68 @@ class DeclineTransferForm(UtrechtForm):
         max_length=2000,
         error_messages={"required": _("Geef een reden op.")},
     )
+
+
+class BreakGlassForm(UtrechtForm):
+    """Ask for break-the-glass. What is missing is found (and the refusal audited) by the
+    service, not here, so that a request without a reason leaves its trace in the log too."""
+
+    municipality = forms.ChoiceField(
+        label=_("Gemeente van de casus"),
+        required=False,
+        error_messages={"invalid_choice": _("Kies een gemeente uit de lijst.")},
+    )
+    reference = forms.CharField(
+        label=_("Kenmerk van de casus"),
+        required=False,
+        widget=forms.TextInput(attrs={"maxlength": 40, "autocomplete": "off"}),
+        help_text=_("Bijvoorbeeld PGA-2026-1A2B3C."),
+    )
+    reason = forms.CharField(
+        label=_("Reden"),
+        widget=forms.Textarea(attrs={"rows": 4, "maxlength": BREAK_GLASS_TEXT_MAX}),
+        required=False,
+        help_text=_(
+            "Waarom hebt u deze casus nu nodig, en waarom kan het niet wachten? Schrijf geen "
+            "andere persoonsgegevens op."
+        ),
+    )
+    # What to open: only the case itself. Never AIVD material or another ground's dossier.
+    part = forms.CharField(widget=forms.HiddenInput, required=False, initial="case")
+    submission_key = forms.CharField(widget=forms.HiddenInput, max_length=64, required=False)
+
+    def __init__(self, *args: Any, municipalities: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = cast(forms.ChoiceField, self.fields["municipality"])
+        field.choices = [("", _("Kies een gemeente")), *municipalities]
+        # Required, but checked by the service: shown as required, not as "niet verplicht".
+        for name in ("municipality", "reference", "reason"):
+            self.fields[name].conditional = True  # type: ignore[attr-defined]
+            self.fields[name].widget.attrs["aria-required"] = "true"
+
+
+class BreakGlassReviewForm(UtrechtForm):
+    outcome = forms.ChoiceField(
+        label=_("Beoordeling"),
+        widget=forms.RadioSelect,
+        choices=[
+            (BreakGlassReview.ACCEPTED, _("In orde: de noodtoegang was nodig")),
+            (BreakGlassReview.FLAGGED, _("Niet in orde: ik bespreek dit")),
+        ],
+        error_messages={
+            "required": _("Kies: in orde, of niet in orde."),
+            "invalid_choice": _("Kies: in orde, of niet in orde."),
+        },
+    )
+    comment = forms.CharField(
+        label=_("Toelichting"),
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": BREAK_GLASS_TEXT_MAX}),
+        required=False,
+        help_text=_("Verplicht bij niet in orde."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        widget = cast(forms.RadioSelect, self.fields["outcome"].widget)
+        widget.attrs["class"] = "utrecht-radio-button utrecht-radio-button--html-input"
+        self.fields["comment"].conditional = True  # type: ignore[attr-defined]

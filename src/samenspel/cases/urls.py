@@ -10,6 +10,13 @@ urlpatterns = [
     path("", views.case_list, name="list"),
     path("export.csv", views.case_list_csv, name="list_csv"),
     path("overdrachten/", views.transfers, name="transfers"),
+    path("noodtoegang/", views.break_glass, name="break_glass"),
+    path("noodtoegang/beoordelen/", views.break_glass_queue, name="break_glass_queue"),
+    path(
+        "noodtoegang/<uuid:use_uuid>/beoordelen/",
+        views.break_glass_review,
+        name="break_glass_review",
+    ),
     path(
         "overdrachten/<uuid:transfer_uuid>/accepteren/",
         views.transfer_accept,

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from samenspel import audit
 from samenspel.audit.events import Event, Purpose
-from samenspel.cases.models import Case, Intervention, Transfer
+from samenspel.cases.models import BreakGlass, Case, Intervention, Transfer
 from samenspel.consultations.models import ActionItem, CapacityRequest, Meeting
 from samenspel.intake.models import Signal
 from samenspel.measures.models import CaseMeasure
@@ -228,6 +228,18 @@ def _measures(user: Any, uuids: set[uuid.UUID]) -> dict[uuid.UUID, Target]:
     }
 
 
+def _break_glass(user: Any, uuids: set[uuid.UUID]) -> dict[uuid.UUID, Target]:
+    # The privacy officer reviews the use; who used it sees their own use on the same page.
+    uses = visible(user, BreakGlass.objects.filter(uuid__in=uuids), Action.VIEW)
+    return {
+        b.uuid: Target(
+            _("Noodtoegang tot casus %(reference)s") % {"reference": b.case.reference},
+            reverse("cases:break_glass_queue") + f"#noodtoegang-{b.uuid}",
+        )
+        for b in uses.select_related("case").only("uuid", "case__reference")
+    }
+
+
 _RESOLVERS: dict[str, Callable[[Any, set[uuid.UUID]], dict[uuid.UUID, Target]]] = {
     "intake.signal": _signals,
     "cases.case": _cases,
@@ -237,6 +249,7 @@ _RESOLVERS: dict[str, Callable[[Any, set[uuid.UUID]], dict[uuid.UUID, Target]]] 
     "consultations.meeting": _meetings,
     "consultations.actionitem": _actions,
     "measures.casemeasure": _measures,
+    "cases.breakglass": _break_glass,
 }
 
 

@@ -34,6 +34,8 @@ def shell(request: HttpRequest) -> dict[str, Any]:
     items.append((reverse("web:user_list"), _("Gebruikers")))
     if allowed(user, "audit.read"):
         items.append((reverse("web:audit_log"), _("Logboek")))
+    if allowed(user, "break_glass.review_queue"):
+        items.append((reverse("cases:break_glass_queue"), _("Noodtoegang")))
     # The current item is the one with the longest URL that the path starts with: on
     # /signalen/weeglijst/ that is "Weeglijst", not also "Signalen".
     path = request.path

@@ -31,6 +31,7 @@ def home(request: HttpRequest) -> HttpResponse:
         or allowed(me, "case.open", within=own),
         "may_manage_users": allowed(me, "user.create"),
         "may_read_log": allowed(me, "audit.read"),
+        "may_review_break_glass": allowed(me, "break_glass.review_queue"),
         "may_add_organisations": allowed(me, "organisation.create"),
     }
     if context["may_manage_users"]:
@@ -45,6 +46,8 @@ def home(request: HttpRequest) -> HttpResponse:
             "acute": queue.filter(is_acute=True).count(),
             "overdue": intake_selectors.overdue(queue).count(),
         }
+    if context["may_review_break_glass"]:
+        context["break_glass_pending"] = case_selectors.break_glass_pending_count(me)
     # Counts only, through the same policy as the list: no person is shown here.
     context["case_counts"] = case_selectors.count_cases(me)
     context["my_case_count"] = case_selectors.case_list(me, mine=True).count()

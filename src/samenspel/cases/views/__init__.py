@@ -6,6 +6,7 @@ read) and changes through cases.services. A case the user may not reach is a 404
 
 from __future__ import annotations
 
+from samenspel.cases.views.break_glass import break_glass, break_glass_queue, break_glass_review
 from samenspel.cases.views.detail import detail, history, justify
 from samenspel.cases.views.exports import case_list_csv, case_pdf
 from samenspel.cases.views.lifecycle import close, phase, reopen, stage, tracks
@@ -21,6 +22,9 @@ from samenspel.cases.views.transfers import (
 )
 
 __all__ = [
+    "break_glass",
+    "break_glass_queue",
+    "break_glass_review",
     "case_list",
     "case_list_csv",
     "case_pdf",

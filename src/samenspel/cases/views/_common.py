@@ -72,6 +72,8 @@ def _page(
             "case": case,
             "stage_name": _named(framework, case.stage),
             "phase_name": _named(framework, case.phase),
+            # Seen by break-the-glass: every page of the case says so, and until when.
+            "break_glass": selectors.active_break_glass(request_user(request), case),
             **context,
         },
         status=status,

@@ -12,6 +12,7 @@ from samenspel.cases import selectors
 from samenspel.cases.forms import CaseFilterForm
 from samenspel.cases.models import CaseStatus
 from samenspel.cases.views._common import _form_status
+from samenspel.sharing.policy import allowed
 
 PAGE_SIZE = 100
 
@@ -56,6 +57,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
             "tabs": tabs,
             "status": status,
             "query": query.urlencode(),
+            "may_break_glass": allowed(me, "case.break_glass"),
         },
         status=_form_status(form),
     )
