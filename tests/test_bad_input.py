@@ -1,4 +1,5 @@
-"""Junk on every write route of signals and cases: never a 500, and a refusal saves nothing.
+"""Junk on every write route of signals and cases (break-the-glass too): never a 500, and a
+refusal saves nothing.
 
 Hypothesis posts random field sets (empty, huge, malformed dates, unknown codes, NUL bytes,
 lists where one value is expected) to each page form and each API write, as a user who may
@@ -22,7 +23,7 @@ from hypothesis.extra.django import TestCase
 
 from samenspel.accounts.models import User
 from samenspel.cases import services as cases
-from samenspel.cases.models import Case, CaseMember, Intervention, Transfer
+from samenspel.cases.models import BreakGlass, Case, CaseMember, Intervention, Transfer
 from samenspel.intake.models import Signal, TriageSeat
 from samenspel.testing import (
     Cast,
@@ -68,6 +69,10 @@ FIELDS = [
     "person",
     "create_person",
     "phase",
+    "reference",
+    "part",
+    "comment",
+    "submission_key",
 ]
 JUNK = st.one_of(
     st.text(max_size=40),
@@ -95,6 +100,10 @@ JUNK = st.one_of(
             "repression",
             "include",
             "no_concern",
+            "accepted",
+            "flagged",
+            "aivd",
+            "case",
             "\x00",
             str(uuid.UUID(int=0)),
         ]
@@ -119,6 +128,7 @@ class World:
     intervention: Intervention
     transfer: Transfer
     signal: Signal
+    glass: BreakGlass
 
 
 # name -> (persona, url builder); web forms are posted as form data, API routes as JSON.
@@ -163,6 +173,11 @@ WEB: dict[str, Route] = {
     "triage": ("case_manager", lambda w: reverse("intake:detail", args=[w.signal.uuid])),
     "pick_up": ("case_manager", lambda w: reverse("intake:pick_up", args=[w.signal.uuid])),
     "seats": ("admin_a", lambda w: reverse("intake:seats")),
+    "break_glass": ("police_officer", lambda w: reverse("cases:break_glass")),
+    "break_glass_review": (
+        "privacy_officer",
+        lambda w: reverse("cases:break_glass_review", args=[w.glass.uuid]),
+    ),
     "seat_remove": (
         "admin_a",
         lambda w: reverse("intake:seat_remove", args=[w.cast.prosecutor.uuid]),
@@ -207,6 +222,12 @@ APIS: dict[str, tuple[str, str, Callable[[World], str]]] = {
     "accept": ("post", "outsider", lambda w: f"{API}/transfers/{w.transfer.uuid}/accept"),
     "decline": ("post", "outsider", lambda w: f"{API}/transfers/{w.transfer.uuid}/decline"),
     "cancel": ("post", "case_manager", lambda w: f"{API}/transfers/{w.transfer.uuid}/cancel"),
+    "break-glass": ("post", "care_worker", lambda w: f"{API}/break-glass"),
+    "break-glass-review": (
+        "post",
+        "privacy_officer",
+        lambda w: f"{API}/break-glass/{w.glass.uuid}/review",
+    ),
 }
 
 # API writes that take no body: what they get is ignored.
@@ -227,6 +248,7 @@ def _state(world: World) -> tuple[Any, ...]:
         list(Transfer.objects.values_list("pk", "status")),
         list(Signal.objects.values_list("pk", "status", "version")),
         list(TriageSeat.objects.values_list("pk", flat=True)),
+        list(BreakGlass.objects.values_list("pk", "review", "expires_at")),
     )
 
 
@@ -254,7 +276,14 @@ class BadInputTest(TestCase):
         )
         case.refresh_from_db()
         signal = make_signal(cast.police_officer, cast.municipality_a)
-        return World(cast, case, intervention, transfer, signal)
+        # The care partner, not on the team, broke the glass on another case of the region.
+        glass = cases.break_glass(
+            make_case(cast, family_name="Glas").reference,
+            cast.municipality_a,
+            reason="Noodgeval.",
+            by=cast.care_worker,
+        )
+        return World(cast, case, intervention, transfer, signal, glass)
 
     def _client(self, user: User) -> Client:
         client = Client(REMOTE_ADDR="127.0.0.1")

@@ -123,11 +123,15 @@ ROUTES: dict[str, tuple[str | None, Callable[[Cast], dict[str, Any]]]] = {
     "cases:transfer_accept": (None, lambda c: {}),
     "cases:transfer_decline": (None, lambda c: {}),
     # Break-the-glass: the form (it lists the user's own uses, audited) and the privacy
-    # officer's queue here; the review (POST only) is covered (audit, outsider 404, 403 for
-    # who used it) by tests/cases/test_break_glass_pages.py.
+    # officer's queue here; the review (POST only) and the API's open and review are covered
+    # (audit, outsider 404, 403 for who used it) by tests/cases/test_break_glass_pages.py and
+    # tests/api/test_break_glass_api.py.
     "cases:break_glass": ("police_officer", lambda c: {}),
     "cases:break_glass_queue": ("privacy_officer", lambda c: {}),
     "cases:break_glass_review": (None, lambda c: {}),
+    "api:list_break_glass": ("police_officer", lambda c: {}),
+    "api:open_break_glass": (None, lambda c: {}),
+    "api:review_break_glass": (None, lambda c: {}),
     # Signal pages: the pages without an object here; every route that needs a signal, an
     # attachment or a seat is covered (audit, outsider 404) by tests/intake/test_pages.py.
     "intake:submit": ("police_officer", lambda c: {}),

@@ -16,6 +16,7 @@ from samenspel import audit
 from samenspel.accounts import selectors
 from samenspel.accounts.models import User
 from samenspel.api.auth import ApiKey, MissingIfMatchError, VerifiedSession
+from samenspel.api.break_glass import router as break_glass_router
 from samenspel.api.capacity import router as capacity_router
 from samenspel.api.cases import router as cases_router
 from samenspel.api.consultations import router as consultations_router
@@ -35,7 +36,8 @@ from samenspel.sharing.policy import Denied
 api = DocumentedAPI(
     title="Samenspel API",
     version="1",
-    description="Signals, triage, persons, cases, plans, teams, transfers and measures, plus "
+    description="Signals, triage, persons, cases, plans, teams, transfers, measures and "
+    "break-the-glass, plus "
     "read-only access to organisations, users, the audit log and the framework. Every call is "
     "filtered by the same access policy as the web pages and goes through the same "
     "services, so it leaves the same audit records. An object you may not see answers "
@@ -59,6 +61,7 @@ api.add_router("/transfers", transfers_router)
 api.add_router("/consultations", consultations_router)
 api.add_router("/capacity-requests", capacity_router)
 api.add_router("/measures", measures_router)
+api.add_router("/break-glass", break_glass_router)
 
 
 @api.exception_handler(Denied)
