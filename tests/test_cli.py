@@ -308,6 +308,23 @@ def test_demo_has_measures_on_three_grounds_once() -> None:
     assert {m.part for m in services.missing_for_decision(area_ban)} >= {"verification"}
 
 
+@pytest.mark.django_db
+def test_demo_has_a_break_the_glass_use_waiting_for_review_once() -> None:
+    from samenspel.accounts.models import User
+    from samenspel.cases import selectors
+    from samenspel.cases.models import BreakGlass
+    from samenspel.demo import data
+
+    data.load()
+    data.load()
+    use = BreakGlass.objects.get()
+    assert use.user.username == "politie"
+    assert use.pending and not use.is_active
+    fg = User.objects.with_roles().get(username="fg")
+    assert selectors.break_glass_queue(fg) == [use]
+    assert selectors.break_glass_pending_count(fg) == 1
+
+
 # --- A wrong configuration is one line and exit code 2, never a traceback --------------------
 
 

@@ -12,6 +12,7 @@ from samenspel import audit
 from samenspel.accounts import services
 from samenspel.accounts.models import Organisation, OrganisationType, Role, User
 from samenspel.audit.events import Event, Purpose
+from samenspel.demo import break_glass as demo_break_glass
 from samenspel.demo import casework
 from samenspel.demo import measures as demo_measures
 from samenspel.frameworks import services as framework_services
@@ -148,6 +149,8 @@ def load() -> list[DemoLogin]:
         casework.load_consultations(users, orgs)
         created_any |= not demo_measures.loaded()
         demo_measures.load(users, orgs)
+        created_any |= not demo_break_glass.loaded()
+        demo_break_glass.load(users)
         if created_any:
             audit.record(Event.DEMO_LOADED, by=None, purpose=Purpose.SYSTEM)
     return logins
