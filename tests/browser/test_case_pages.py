@@ -50,7 +50,7 @@ case = signal.case
 cases.add_member(case, user=User.objects.get(username="politie"), task="Contact", by=director)
 cases.add_intervention(
     case, measure="I-19", domain="repression",
-    owner=Organisation.objects.get(name="Gemeente Havenstad"),
+    owner=Organisation.objects.get(name="Politie-eenheid Rijnmond"),
     submission_key="browser-1", by=director,
 )
 intervention = case.interventions.get()
