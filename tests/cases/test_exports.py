@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import os
 import shutil
@@ -49,6 +50,10 @@ def planned_case(cast: Cast) -> Case:
         domain="care",
         owner=cast.care,
         consent="given",
+        consent_by="De persoon zelf",
+        consent_on=dt.date(2026, 11, 2),
+        consent_scope="Delen van de voortgang met het casusoverleg.",
+        consent_shared_with=[cast.municipality_a],
         goal="Begeleiding naar werk.",
         by=cast.case_manager,
     )

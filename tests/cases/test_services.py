@@ -537,7 +537,13 @@ def test_an_intervention_changes_with_its_version(cast: Cast) -> None:
     item = _add(case, cast, "I-08", "care", owner=cast.care)
     old_version = item.version
     item = services.change_intervention(
-        item, expected_version=old_version, consent=Consent.GIVEN, by=cast.care_worker
+        item,
+        expected_version=old_version,
+        consent=Consent.GIVEN,
+        consent_by="De persoon zelf",
+        consent_on=dt.date(2026, 11, 2),
+        consent_scope="Delen van de voortgang met het casusoverleg.",
+        by=cast.care_worker,
     )
     item = services.change_intervention(
         item, expected_version=item.version, status=InterventionStatus.RUNNING, by=cast.care_worker

@@ -183,6 +183,12 @@ class Event(models.IntegerChoices):
         _("Noodtoegang beoordeeld door de functionaris gegevensbescherming"),
     )
     BREAK_GLASS_QUEUE_VIEWED = 1504, _("Noodtoegang ter beoordeling bekeken")
+    INFORMATION_RECORDED = 1601, _("Informatie over een casus vastgelegd")
+    INFORMATION_REFUSED = 1602, _("Vastleggen van informatie geweigerd")
+    INFORMATION_LISTED = 1603, _("Informatie over een casus bekeken (lijst)")
+    INFORMATION_VIEWED = 1604, _("Informatie over een casus bekeken")
+    INFORMATION_FILE_DOWNLOADED = 1605, _("Bestand bij informatie over een casus gedownload")
+    CONSENT_WITHDRAWN = 1606, _("Toestemming ingetrokken: interventie gestopt")
 
 
 class Outcome(models.TextChoices):

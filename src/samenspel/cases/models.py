@@ -213,6 +213,10 @@ class Consent(models.TextChoices):
     WITHDRAWN = "withdrawn", _("ingetrokken")
 
 
+# The longest text of a consent record (for what it was given).
+CONSENT_TEXT_MAX = 2000
+
+
 class InterventionStatus(models.TextChoices):
     PLANNED = "planned", _("gepland")
     RUNNING = "running", _("loopt")
@@ -238,6 +242,18 @@ class Intervention(models.Model):
     voluntary = models.BooleanField(_("vrijwillig"), default=False)
     consent = models.CharField(
         _("toestemming"), max_length=16, choices=Consent.choices, default=Consent.NOT_NEEDED
+    )
+    # The consent record of a voluntary intervention: who gave it, when, for what, and the
+    # organisations the person agreed its information may be shared with (care items that rest
+    # on it reach those, and only while the consent stands).
+    consent_by = models.CharField(_("toestemming gegeven door"), max_length=200, blank=True)
+    consent_on = models.DateField(_("toestemming gegeven op"), null=True, blank=True)
+    consent_scope = models.TextField(_("toestemming voor"), blank=True)
+    consent_shared_with = models.ManyToManyField(
+        "accounts.Organisation",
+        related_name="+",
+        blank=True,
+        verbose_name=_("gedeeld met (met toestemming)"),
     )
     goal = models.TextField(_("doel"), blank=True)
     start_date = models.DateField(_("start"), null=True, blank=True)
@@ -278,6 +294,12 @@ class Intervention(models.Model):
                 fields=["case", "submission_key"],
                 condition=~Q(submission_key=""),
                 name="intervention_unique_submission",
+            ),
+            # Given consent is recorded: by whom, when and for what.
+            models.CheckConstraint(
+                condition=~Q(consent="given")
+                | (~Q(consent_by="") & Q(consent_on__isnull=False) & ~Q(consent_scope="")),
+                name="intervention_consent_recorded",
             ),
         ]
 
@@ -446,3 +468,136 @@ class BreakGlass(models.Model):
     @property
     def pending(self) -> bool:
         return self.review == BreakGlassReview.PENDING
+
+
+class Compartment(models.TextChoices):
+    """Where a piece of information comes from, and so under which law it is shared."""
+
+    POLICE = "police", _("politie (Wpg)")
+    OM = "om", _("Openbaar Ministerie (Wjsg)")
+    AIVD = "aivd", _("AIVD-ambtsbericht (Wiv, alleen de samenvatting)")
+    CARE = "care", _("zorg (beroepsgeheim)")
+    MUNICIPAL = "municipal", _("gemeente")
+
+
+class ItemKind(models.TextChoices):
+    NOTE = "note", _("notitie")
+    DOCUMENT = "document", _("document")
+    SUMMARY = "summary", _("samenvatting")
+    ATTACHMENT = "attachment", _("bijlage")
+
+
+class CareBasis(models.TextChoices):
+    """On what ground care information is shared despite professional secrecy."""
+
+    CONSENT = "consent", _("toestemming van de persoon")
+    CONFLICT_OF_DUTIES = "conflict_of_duties", _("conflict van plichten")
+    STATUTORY = "statutory", _("wettelijke uitzondering")
+
+
+# The longest title and text of an information item.
+ITEM_TITLE_MAX = 300
+ITEM_TEXT_MAX = 20_000
+
+
+class InformationItem(models.Model):
+    """One piece of information on a case: a note, document, summary or attachment.
+
+    Each carries its source compartment (police, OM, AIVD, care, municipality), and the
+    compartment decides who reads it (sharing/rules/compartments.py). An AIVD item is the
+    summary of an official report only, never its underlying material. A care item names its
+    ground for sharing: the person's consent (an intervention's consent record), a conflict of
+    duties or a statutory exception. Items are not changed after they are recorded.
+    """
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="information")
+    kind = models.CharField(_("soort"), max_length=16, choices=ItemKind.choices)
+    compartment = models.CharField(
+        _("bron (compartiment)"), max_length=16, choices=Compartment.choices
+    )
+    title = models.CharField(_("titel"), max_length=ITEM_TITLE_MAX)
+    source = models.CharField(_("bron en kenmerk"), max_length=300, blank=True)
+    text = models.TextField(_("tekst"), blank=True)
+    # A file is stored in the database, like a signal's attachment, so an item saves whole or
+    # not at all and is deleted with it.
+    file_name = models.CharField(_("bestandsnaam"), max_length=200, blank=True)
+    file_type = models.CharField(max_length=100, blank=True)
+    file_size = models.PositiveIntegerField(default=0)
+    file_sha256 = models.CharField(max_length=64, blank=True)
+    file_content = models.BinaryField(blank=True, default=b"")
+    care_basis = models.CharField(
+        _("grond om te delen"), max_length=24, choices=CareBasis.choices, blank=True
+    )
+    consent_of = models.ForeignKey(
+        Intervention,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="information",
+        verbose_name=_("toestemming van interventie"),
+    )
+    basis_reason = models.TextField(_("toelichting op de grond"), blank=True)
+    organisation = models.ForeignKey(
+        "accounts.Organisation",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("vastgelegd door organisatie"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    # A double submit (API Idempotency-Key, the form's hidden key) adds nothing twice.
+    submission_key = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("informatie")
+        verbose_name_plural = _("informatie")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(compartment__in=["police", "om", "aivd", "care", "municipal"]),
+                name="item_compartment",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=["note", "document", "summary", "attachment"]),
+                name="item_kind",
+            ),
+            # Wiv: only the summary of an official report, never underlying material.
+            models.CheckConstraint(
+                condition=~Q(compartment="aivd") | (Q(kind="summary") & Q(file_name="")),
+                name="item_aivd_summary_only",
+            ),
+            # Care information names its ground; consent names the consent it rests on.
+            models.CheckConstraint(
+                condition=(Q(compartment="care") & ~Q(care_basis=""))
+                | (~Q(compartment="care") & Q(care_basis="")),
+                name="item_care_basis",
+            ),
+            models.CheckConstraint(
+                condition=~Q(care_basis="consent") | Q(consent_of__isnull=False),
+                name="item_consent_named",
+            ),
+            models.CheckConstraint(
+                condition=~Q(care_basis__in=["conflict_of_duties", "statutory"])
+                | ~Q(basis_reason=""),
+                name="item_basis_reasoned",
+            ),
+            models.CheckConstraint(
+                condition=~Q(text="") | ~Q(file_name=""), name="item_has_content"
+            ),
+            models.UniqueConstraint(
+                fields=["case", "submission_key"],
+                condition=~Q(submission_key=""),
+                name="item_unique_submission",
+            ),
+        ]
+        indexes = [models.Index(fields=["case", "compartment"], name="item_case_compartment")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}:{self.compartment}:{self.title}"
+
+    @property
+    def audit_organisation_id(self) -> int:
+        return self.case.municipality_id

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from django.utils import timezone
 
@@ -260,6 +261,21 @@ class _World:
     orgs: dict[str, Organisation]
 
 
+def _consent_record(item: DemoIntervention, case: Any, world: Any) -> dict[str, Any]:
+    """Given consent in the demo is recorded: the person, two weeks ago, shared with whom."""
+    if item.consent != Consent.GIVEN:
+        return {}
+    return {
+        "consent_by": "De persoon zelf (mondeling, bevestigd in een brief)",
+        "consent_on": timezone.localdate() - dt.timedelta(days=14),
+        "consent_scope": (
+            "Delen van het doel, de voortgang en het einde van het zorgtraject met het "
+            "casusoverleg (demo)."
+        ),
+        "consent_shared_with": [case.municipality, world.orgs[item.owner]],
+    }
+
+
 def loaded() -> bool:
     """Tell whether the demo case work exists already."""
     return Signal.objects.filter(idempotency_key__startswith=KEY_PREFIX).exists()
@@ -336,6 +352,7 @@ def _make_case(world: _World, spec: DemoCase) -> Case:
             owner=world.orgs[item.owner],
             goal=item.goal,
             consent=item.consent,
+            **_consent_record(item, case, world),
             start_date=timezone.localdate(),
             review_date=timezone.localdate() + dt.timedelta(days=42),
             by=director,

@@ -130,6 +130,10 @@ USER_ROLES = (
     "functional_admin",
     "national_admin",
 )
+# Where a piece of information on a case comes from, and so the law it is shared under
+# (cases.Compartment): police (Wpg), OM (Wjsg), AIVD (Wiv), care (professional secrecy),
+# municipality.
+COMPARTMENTS = ("police", "om", "aivd", "care", "municipal")
 MEASURE_DOMAINS = ("prevention", "care", "repression")
 TERM_UNITS = ("days", "weeks", "months", "years")
 URGENCIES = ("acute", "non_acute")
@@ -196,6 +200,8 @@ SECTIONS: tuple[Section, ...] = (
             choice("organisation_type", ORGANISATION_TYPES, required=False),
             # Which users of that organisation type act as this actor (left out: all of them).
             FieldSpec("user_roles", Kind.CHOICES, required=False, choices=USER_ROLES),
+            # The compartment this actor's own information falls in on a case.
+            choice("compartment", COMPARTMENTS, required=False),
             text("role"),
             refs("legal_domains", "legal_domains"),
             optional_text("may_share"),
@@ -328,6 +334,8 @@ SECTIONS: tuple[Section, ...] = (
             optional_text("restrictions"),
             # The flow gives its receivers the measures dossier of this legal domain on a case.
             FieldSpec("dossier", Kind.REF, required=False, ref="legal_domains"),
+            # The flow lets its receivers read this compartment's information on a case.
+            choice("compartment", COMPARTMENTS, required=False),
             SOURCE_TAGS,
         ),
         "information flow",

@@ -61,6 +61,24 @@ LEGACY_USER_ROLES: dict[str, tuple[str, ...]] = {
 }
 
 
+# The compartments of versions stored before actors and flows named them (nl-pga 2026.1 as
+# first published): whose own information falls in which, and which flows open which.
+LEGACY_COMPARTMENTS: dict[str, str] = {
+    "A-BGM": "municipal",
+    "A-GEM": "municipal",
+    "A-POL": "police",
+    "A-OM": "om",
+    "A-AIVD": "aivd",
+    "A-ZORG": "care",
+    "F-01": "aivd",
+    "F-05": "police",
+    "F-06": "police",
+    "F-08": "om",
+    "F-09": "municipal",
+    "F-10": "care",
+}
+
+
 DEFAULT_BREAK_GLASS_MINUTES = 60
 
 
@@ -106,6 +124,7 @@ class Actor:
     tasks: tuple[str, ...]
     does_not: tuple[str, ...]
     sources: tuple[str, ...]
+    compartment: str = ""  # the compartment its own information on a case falls in
 
     @property
     def uncertain(self) -> bool:
@@ -354,6 +373,7 @@ class Flow:
     restrictions: str
     sources: tuple[str, ...]
     dossier: str = ""  # a legal domain whose measures dossier this flow opens to its receivers
+    compartment: str = ""  # a compartment whose information this flow opens to its receivers
 
 
 @dataclass(frozen=True)
@@ -563,6 +583,17 @@ class Framework:
         stage_rows = document.get("stages") or []
         stage_flags = _stage_flags(stage_rows)
         roles_named = any("user_roles" in a for a in document.get("actors") or [])
+        compartments_named = any(
+            "compartment" in r
+            for section in ("actors", "flows")
+            for r in document.get(section) or []
+        )
+
+        def compartment(row: dict[str, Any]) -> str:
+            if compartments_named:
+                return str(row.get("compartment") or "")
+            return LEGACY_COMPARTMENTS.get(row["id"], "")
+
         return cls(
             id=fw["id"],
             title=fw["title"],
@@ -593,6 +624,7 @@ class Framework:
                     tasks=_ids(r.get("tasks")),
                     does_not=_ids(r.get("does_not")),
                     sources=_sources(r),
+                    compartment=compartment(r),
                 )
                 for r in document.get("actors") or []
             ),
@@ -656,6 +688,7 @@ class Framework:
                     restrictions=r.get("restrictions") or "",
                     sources=_sources(r),
                     dossier=r.get("dossier") or "",
+                    compartment=compartment(r),
                 )
                 for r in document.get("flows") or []
             ),
@@ -752,6 +785,18 @@ class Framework:
         readers = set(domain.competent_authorities if domain else ())
         for flow in self.flows:
             if flow.dossier == legal_domain:
+                readers.update(flow.to_actors)
+        return frozenset(readers)
+
+    def compartment_readers(self, compartment: str) -> frozenset[str]:
+        """Return the actors who read a compartment's information on a case.
+
+        The actors whose own information falls in it, and the receivers of every flow that
+        opens it. (The AIVD compartment is narrowed further by law: see sharing.rules.items.)
+        """
+        readers = {a.id for a in self.actors if a.compartment == compartment}
+        for flow in self.flows:
+            if flow.compartment == compartment:
                 readers.update(flow.to_actors)
         return frozenset(readers)
 

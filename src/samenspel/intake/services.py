@@ -29,20 +29,13 @@ from samenspel.intake.models import (
 )
 from samenspel.lib.bsn import normalise_bsn
 from samenspel.lib.errors import StaleEdit
+from samenspel.lib.files import sniff
 from samenspel.notifications.models import Topic
 from samenspel.notifications.services import notify
 from samenspel.sharing.policy import Action, Denied, allowed, can
 from samenspel.sharing.rules.intake import triage_municipalities
 
 PURPOSE = Purpose.SIGNAL_INTAKE
-
-# What a signal's attachment may be: checked on the content, not on the file name.
-ALLOWED_TYPES = {
-    "application/pdf": (b"%PDF-",),
-    "image/png": (b"\x89PNG\r\n\x1a\n",),
-    "image/jpeg": (b"\xff\xd8\xff",),
-    "text/plain": (),
-}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -75,14 +68,7 @@ def may_report(user: User) -> bool:
 
 
 def _sniff(upload: Upload) -> str | None:
-    for content_type, magics in ALLOWED_TYPES.items():
-        if magics and upload.content.startswith(magics):
-            return content_type
-    try:
-        upload.content.decode("utf-8")
-    except UnicodeDecodeError:
-        return None
-    return "text/plain" if upload.name.lower().endswith(".txt") else None
+    return sniff(upload.name, upload.content)
 
 
 def _attachment_errors(uploads: list[Upload]) -> tuple[list[str], list[str]]:

@@ -17,6 +17,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from samenspel.cases.models import Compartment as Compartment  # re-exported
+
 
 class MeasureStatus(models.TextChoices):
     PROPOSED = "proposed", _("voorgesteld")
@@ -175,16 +177,6 @@ class Dossier(models.Model):
     @property
     def audit_organisation_id(self) -> int:
         return self.measure.case.municipality_id
-
-
-class Compartment(models.TextChoices):
-    """Where a piece of information comes from, and so under which law it is shared."""
-
-    POLICE = "police", _("politie (Wpg)")
-    OM = "om", _("Openbaar Ministerie (Wjsg)")
-    AIVD = "aivd", _("AIVD-ambtsbericht (Wiv, alleen de samenvatting)")
-    CARE = "care", _("zorg (beroepsgeheim)")
-    MUNICIPAL = "municipal", _("gemeente")
 
 
 # Information of another organisation: the decider checks it (vergewisplicht).

@@ -13,6 +13,7 @@ from samenspel.cases.services._common import (
     current_framework,
 )
 from samenspel.cases.services.break_glass import break_glass, review_break_glass
+from samenspel.cases.services.information import ItemFile, record_information
 from samenspel.cases.services.lifecycle import (
     change_phase,
     change_stage,
@@ -34,6 +35,7 @@ from samenspel.cases.services.transfer import (
 
 __all__ = [
     "PURPOSE",
+    "ItemFile",
     "accept_transfer",
     "add_intervention",
     "add_member",
@@ -51,6 +53,7 @@ __all__ = [
     "justify_balance",
     "open_case",
     "open_case_of",
+    "record_information",
     "remove_member",
     "reopen_case",
     "request_transfer",

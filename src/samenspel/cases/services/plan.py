@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -15,6 +16,7 @@ from samenspel.accounts.models import Organisation, OrganisationType, User
 from samenspel.audit.events import Event
 from samenspel.cases.balance import Balance
 from samenspel.cases.models import (
+    CONSENT_TEXT_MAX,
     JUSTIFICATION_MAX,
     Case,
     Consent,
@@ -43,6 +45,10 @@ def add_intervention(
     start_date: dt.date | None = None,
     end_date: dt.date | None = None,
     review_date: dt.date | None = None,
+    consent_by: str = "",
+    consent_on: dt.date | None = None,
+    consent_scope: str = "",
+    consent_shared_with: Iterable[Organisation] = (),
     submission_key: str = "",
     by: User,
 ) -> Intervention:
@@ -74,6 +80,15 @@ def add_intervention(
         errors["consent"] = _("Deze interventie is vrijwillig: leg vast of er toestemming is.")
     elif not voluntary and consent != Consent.NOT_NEEDED:
         errors["consent"] = _("Deze interventie is niet vrijwillig: toestemming is niet nodig.")
+    shared_with = list(consent_shared_with)
+    record: dict[str, Any] = {
+        "consent": consent,
+        "consent_by": consent_by.strip(),
+        "consent_on": consent_on,
+        "consent_scope": consent_scope.strip(),
+        "consent_shared_with": shared_with,
+    }
+    errors.update(_consent_errors(record))
     if not owner.is_active or owner.type == OrganisationType.AIVD:
         errors["owner"] = _("Kies een actieve partnerorganisatie als eigenaar.")
     elif (
@@ -96,6 +111,9 @@ def add_intervention(
                 legal_basis=row.legal_basis.text,
                 voluntary=voluntary,
                 consent=consent,
+                consent_by=record["consent_by"] if consent == Consent.GIVEN else "",
+                consent_on=consent_on if consent == Consent.GIVEN else None,
+                consent_scope=record["consent_scope"] if consent == Consent.GIVEN else "",
                 goal=goal.strip(),
                 start_date=start_date,
                 end_date=end_date,
@@ -103,6 +121,8 @@ def add_intervention(
                 submission_key=submission_key,
                 created_by=by,
             )
+            if consent == Consent.GIVEN and shared_with:
+                intervention.consent_shared_with.set(shared_with)
             Case.objects.filter(pk=case.pk).update(updated_at=timezone.now())
             audit.record(
                 Event.INTERVENTION_ADDED,
@@ -128,14 +148,35 @@ def change_intervention(
     by: User,
     **changes: Any,
 ) -> Intervention:
-    """Change status, consent, dates, goal or the outcome review of an intervention."""
+    """Change status, consent (with its record), dates, goal or the outcome of an intervention.
+
+    Withdrawn consent stops a running voluntary intervention at once (the outcome says so), and
+    from then on the care information that rested on it no longer reaches the organisations it
+    was shared with (sharing/rules/compartments.py).
+    """
     case = intervention.case
     _require(by, Action.EDIT, case)
+    # A care line is changed only by who reads it (sharing/rules/compartments.py).
+    _require(by, Action.EDIT, intervention)
     _check_open(case)
-    allowed = {"status", "consent", "goal", "start_date", "end_date", "review_date", "outcome"}
-    if unknown := set(changes) - allowed:
+    if unknown := set(changes) - CHANGEABLE:
         raise ValueError(f"cannot change {sorted(unknown)}")
-    merged = {f: changes.get(f, getattr(intervention, f)) for f in allowed}
+    current = {f: getattr(intervention, f) for f in CHANGEABLE - {"consent_shared_with"}}
+    current["consent_shared_with"] = list(intervention.consent_shared_with.all())
+    merged = {f: changes.get(f, current[f]) for f in CHANGEABLE}
+    for field in ("consent_by", "consent_scope", "goal", "outcome"):
+        merged[field] = str(merged[field] or "").strip()
+    withdrawn = (
+        intervention.voluntary
+        and merged["consent"] == Consent.WITHDRAWN
+        and intervention.consent != Consent.WITHDRAWN
+    )
+    if withdrawn and merged["status"] == InterventionStatus.RUNNING:
+        # Withdrawn consent stops the intervention; the outcome records why.
+        merged["status"] = InterventionStatus.STOPPED
+        merged["outcome"] = merged["outcome"] or _(
+            "Gestopt: de persoon heeft de toestemming ingetrokken."
+        )
     errors = _period_errors(merged["start_date"], merged["end_date"], merged["review_date"])
     if merged["status"] not in InterventionStatus.values:
         errors["status"] = _("Kies een status uit de lijst.")
@@ -145,6 +186,7 @@ def change_intervention(
         errors["consent"] = _("Deze interventie is vrijwillig: leg vast of er toestemming is.")
     elif not intervention.voluntary and merged["consent"] != Consent.NOT_NEEDED:
         errors["consent"] = _("Deze interventie is niet vrijwillig: toestemming is niet nodig.")
+    errors.update(_consent_errors(merged))
     if (
         intervention.voluntary
         and merged["status"] == InterventionStatus.RUNNING
@@ -153,34 +195,96 @@ def change_intervention(
         errors["status"] = _("Een vrijwillige interventie loopt alleen met toestemming.")
     if (
         merged["status"] in (InterventionStatus.DONE, InterventionStatus.STOPPED)
-        and not str(merged["outcome"]).strip()
+        and not merged["outcome"]
     ):
         errors["outcome"] = _("Beschrijf de uitkomst voordat u de interventie afsluit.")
     if errors:
         raise ValidationError(errors)
-    real = {f: v for f, v in changes.items() if getattr(intervention, f) != v}
-    if not real:
+    if merged["consent"] != Consent.GIVEN and merged["consent"] != Consent.WITHDRAWN:
+        # Only given (or withdrawn) consent has a record.
+        merged.update(consent_by="", consent_on=None, consent_scope="", consent_shared_with=[])
+    shared = {o.pk for o in merged["consent_shared_with"]}
+    real = {f: merged[f] for f in CHANGEABLE - {"consent_shared_with"} if merged[f] != current[f]}
+    shared_changed = shared != {o.pk for o in current["consent_shared_with"]}
+    if not real and not shared_changed:
         # Nothing to save, but a stale version is still stale: the editor saw an older state.
-        current = (
+        now = (
             Intervention.objects.filter(pk=intervention.pk)
             .values_list("version", flat=True)
             .first()
         )
-        if current != expected_version:
-            raise StaleEdit("cases.intervention", current or 0)
+        if now != expected_version:
+            raise StaleEdit("cases.intervention", now or 0)
         return intervention
     with transaction.atomic():
         _bump(intervention, expected_version, updated_at=timezone.now(), **real)
+        if shared_changed:
+            intervention.consent_shared_with.set(sorted(shared))
         Case.objects.filter(pk=case.pk).update(updated_at=timezone.now())
+        fields = sorted({*real, *(["consent_shared_with"] if shared_changed else [])})
         audit.record(
             Event.INTERVENTION_CHANGED,
             by=by,
             obj=case,
             purpose=PURPOSE,
             intervention=str(intervention.uuid),
-            fields=sorted(real),
+            fields=fields,
         )
+        if withdrawn:
+            audit.record(
+                Event.CONSENT_WITHDRAWN,
+                by=by,
+                obj=case,
+                purpose=PURPOSE,
+                intervention=str(intervention.uuid),
+                stopped=merged["status"] == InterventionStatus.STOPPED,
+            )
     return intervention
+
+
+# What change_intervention changes.
+CHANGEABLE = frozenset(
+    {
+        "status",
+        "consent",
+        "goal",
+        "start_date",
+        "end_date",
+        "review_date",
+        "outcome",
+        "consent_by",
+        "consent_on",
+        "consent_scope",
+        "consent_shared_with",
+    }
+)
+
+
+def _consent_errors(record: dict[str, Any]) -> dict[str, str]:
+    """Check the consent record: given consent says by whom, when, for what, shared with whom."""
+    if record["consent"] != Consent.GIVEN:
+        return {}
+    errors: dict[str, str] = {}
+    if not record["consent_by"]:
+        errors["consent_by"] = _(
+            "Leg vast wie de toestemming gaf (de persoon, een ouder of voogd)."
+        )
+    elif len(record["consent_by"]) > 200:
+        errors["consent_by"] = _("Gebruik ten hoogste %(n)d tekens.") % {"n": 200}
+    on = record["consent_on"]
+    if on is None:
+        errors["consent_on"] = _("Leg vast wanneer de toestemming is gegeven.")
+    elif on > timezone.localdate():
+        errors["consent_on"] = _("De datum van de toestemming ligt in de toekomst.")
+    if not record["consent_scope"]:
+        errors["consent_scope"] = _("Leg vast waarvoor de toestemming geldt.")
+    elif len(record["consent_scope"]) > CONSENT_TEXT_MAX:
+        errors["consent_scope"] = _("Gebruik ten hoogste %(n)d tekens.") % {"n": CONSENT_TEXT_MAX}
+    if any(
+        not o.is_active or o.type == OrganisationType.AIVD for o in record["consent_shared_with"]
+    ):
+        errors["consent_shared_with"] = _("Kies actieve partnerorganisaties.")
+    return errors
 
 
 def justify_balance(case: Case, *, text: str, expected_version: int, by: User) -> Case:

@@ -66,6 +66,7 @@ FIELD_LABELS: dict[str, Promise] = {
     "objection_term.src": gettext_lazy("Termijn voor bezwaar of beroep (bronnen)"),
     "user_roles": gettext_lazy("Rollen in Samenspel die als deze actor werken"),
     "dossier": gettext_lazy("Opent het besluitdossier van"),
+    "compartment": gettext_lazy("Compartiment (bron van informatie)"),
     "situation": gettext_lazy("Situatie"),
     "urgency": gettext_lazy("Spoed"),
     "route": gettext_lazy("Route"),

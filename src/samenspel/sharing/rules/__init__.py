@@ -16,6 +16,7 @@ MODULES = (
     "cases",
     "consultations",
     "measures",
+    "compartments",
     "notifications",
 )
 

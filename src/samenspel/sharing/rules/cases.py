@@ -1,8 +1,9 @@
 """Rules for persons, cases and their parts (plan, team, history), warm transfers and
 break-the-glass.
 
-Parts have rules of their own, so that a later rule can hide one part of a visible case (a
-compartment by information source, care data only with consent) without touching the case.
+Parts have rules of their own, so that a rule can hide one part of a visible case without
+touching the case: the plan's care lines and the information by source compartment are in
+`compartments.py`.
 
 Break-the-glass (noodtoegang) opens a case for reading only, until its term ends, to a user who
 may be on its team but is not. Every read rule that starts from the case (`_cases` with
@@ -116,12 +117,6 @@ def sees_by_right(user: User, case: Case) -> bool:
 
 def _of_visible_case(user: User, action: Action) -> Q:
     return Q(case__in=Case.objects.filter(_cases(user, action)).values("pk"))
-
-
-@rule("cases.intervention")
-def _plan(user: User, action: Action) -> Q:
-    # The plan: read by whoever sees the case, changed by whoever may edit it.
-    return _of_visible_case(user, action)
 
 
 @rule("cases.casemember")

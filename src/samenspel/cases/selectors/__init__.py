@@ -34,6 +34,24 @@ from samenspel.cases.models import (
     Transfer,
     TransferStatus,
 )
+from samenspel.cases.selectors.information import (  # the information on a case
+    compartments_for as compartments_for,
+)
+from samenspel.cases.selectors.information import (
+    consents_of as consents_of,
+)
+from samenspel.cases.selectors.information import (
+    get_information_for as get_information_for,
+)
+from samenspel.cases.selectors.information import (
+    hidden_plan_count as hidden_plan_count,
+)
+from samenspel.cases.selectors.information import (
+    information_file_for as information_file_for,
+)
+from samenspel.cases.selectors.information import (
+    information_of as information_of,
+)
 from samenspel.frameworks.course import CourseOfAction, course_of_action
 from samenspel.frameworks.selectors import framework_of
 from samenspel.lib.bsn import normalise_bsn
