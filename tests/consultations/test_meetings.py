@@ -201,6 +201,36 @@ def test_care_information_is_left_out_for_a_partner_without_consent(cast: Cast) 
     assert len(selectors.item_view(cast.case_manager, item).plan) == 2
 
 
+def test_consent_reaches_only_the_participants_it_names(cast: Cast) -> None:
+    series = make_series(cast)
+    # The police is on the team too: seeing the case does not open the care line.
+    case = make_case(cast, team=(cast.police_officer,))
+    meeting = make_meeting(series, by=cast.case_manager)
+    item = services.add_item(meeting, case=case, by=cast.case_manager)
+    services.invite(item, organisation=cast.police, reason="Handhaving.", by=cast.case_manager)
+    line = case_services.add_intervention(
+        case,
+        measure="I-08",
+        domain="care",
+        owner=cast.care,
+        consent="given",
+        consent_by="De persoon zelf",
+        consent_on=dt.date(2026, 11, 2),
+        consent_scope="Delen van de voortgang met de gemeente.",
+        consent_shared_with=[cast.municipality_a],
+        by=cast.case_manager,
+    )
+    assert selectors.item_view(cast.police_officer, item).plan == []
+    assert selectors.item_view(cast.police_officer, item).hidden_plan == 1
+    case_services.change_intervention(
+        line,
+        expected_version=line.version,
+        consent_shared_with=[cast.municipality_a, cast.police],
+        by=cast.case_manager,
+    )
+    assert [i.measure for i in selectors.item_view(cast.police_officer, item).plan] == ["I-08"]
+
+
 def test_confirming_the_agenda_tells_the_participants_through_the_outbox(cast: Cast) -> None:
     series = make_series(cast)
     case = make_case(cast)

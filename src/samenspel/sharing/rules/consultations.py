@@ -18,7 +18,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from samenspel.accounts.models import Organisation, OrganisationType, Role, User
-from samenspel.cases.models import Case, CaseMember, Consent, InterventionDomain
+from samenspel.cases.models import Case, CaseMember, Intervention, InterventionDomain
 from samenspel.consultations.models import (
     AgendaItem,
     Invitation,
@@ -26,9 +26,10 @@ from samenspel.consultations.models import (
     Series,
     SeriesPartner,
 )
-from samenspel.sharing.policy import NOTHING, Action, can, rule, verb
+from samenspel.sharing.policy import NOTHING, Action, can, condition, rule, verb
 from samenspel.sharing.rules.cases import _cases, sees_by_right
 from samenspel.sharing.rules.common import has_any, own_municipality
+from samenspel.sharing.rules.compartments import consent_shared_with
 
 # Who takes part in a consultation on behalf of an organisation. Not the privacy officer or a
 # functional administrator for that role alone.
@@ -193,14 +194,16 @@ def _capacity(user: User, action: Action) -> Q:
 def shared_plan(user: User, item: AgendaItem) -> Q:
     """Filter the item's case plan (interventions) to what `user` may see of it in the meeting.
 
-    Whoever sees the case sees its plan as the case rules say. Another participant sees the
-    plan without care interventions, unless the person's consent is recorded (F-10), or the
-    intervention is its own organisation's.
+    Whoever sees the case reads its plan as the plan rule says (care lines only by their
+    readers, sharing/rules/compartments.py). Another participant sees the plan without care
+    interventions, unless the person's standing consent names the participant's organisation
+    (F-10), or the intervention is its own organisation's.
     """
+    plan = Q(case_id=item.case_id)
     if can(user, Action.VIEW, item.case):
-        return Q(case_id=item.case_id)
-    care_hidden = Q(domain=InterventionDomain.CARE) & ~Q(consent=Consent.GIVEN)
-    return Q(case_id=item.case_id) & (~care_hidden | Q(owner_id=user.organisation_id))
+        return plan & condition(user, Intervention, Action.VIEW)
+    care_hidden = Q(domain=InterventionDomain.CARE) & ~Q(pk__in=consent_shared_with(user))
+    return plan & (~care_hidden | Q(owner_id=user.organisation_id))
 
 
 # --- Verbs ---------------------------------------------------------------------------------
