@@ -167,3 +167,18 @@ def test_the_consultation_rules_still_hold(cast: Cast) -> None:
     )
     assert not can(police, Action.VIEW, item)
     assert can(police, Action.NAME, item)
+
+
+def test_the_measure_pages_say_they_are_seen_by_break_the_glass(cast: Cast) -> None:
+    case, _passport, prosecution, _order, _aivd = _grounds(cast)
+    client = Client(REMOTE_ADDR="127.0.0.1")
+    force_verified_login(client, cast.police_officer)
+    _glass(case, cast.police_officer)
+    banner = "U kijkt met noodtoegang, tot"
+    for url in (f"/maatregelen/{prosecution.uuid}/", f"/maatregelen/casus/{case.uuid}/"):
+        page = client.get(url)
+        assert page.status_code == 200, url
+        assert banner in page.content.decode(), url
+    # A team member reads the same pages without the warning.
+    force_verified_login(client, cast.case_manager)
+    assert banner not in client.get(f"/maatregelen/casus/{case.uuid}/").content.decode()

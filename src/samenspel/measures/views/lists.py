@@ -46,6 +46,8 @@ def _case_measures_page(
         "measures/case_measures.html",
         {
             "case": case,
+            # Seen by break-the-glass: the page says so, and until when.
+            "break_glass": case_selectors.active_break_glass(me, case),
             "grounds": grounds,
             "form": form if may_propose or (form is not None and form.errors) else None,
             "is_open": is_open,

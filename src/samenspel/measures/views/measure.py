@@ -28,6 +28,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from samenspel.accounts.models import User
 from samenspel.accounts.selectors import request_user
+from samenspel.cases import selectors as case_selectors
 from samenspel.frameworks.types import Measure as FrameworkMeasure
 from samenspel.lib.errors import StaleEdit
 from samenspel.lib.forms import UtrechtForm
@@ -252,6 +253,8 @@ def _page(
             "view": view,
             "measure": measure,
             "case": measure.case,
+            # Seen by break-the-glass: the page says so, and until when.
+            "break_glass": case_selectors.active_break_glass(me, measure.case),
             "row": view.row,
             "domain": domain,
             "flags": _flags(view.row, measure),
