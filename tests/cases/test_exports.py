@@ -57,6 +57,14 @@ def planned_case(cast: Cast) -> Case:
         goal="Begeleiding naar werk.",
         by=cast.case_manager,
     )
+    services.add_intervention(
+        case,
+        measure="I-01",
+        domain="prevention",
+        owner=cast.municipality_a,
+        goal="Weerbaarheidstraining op school.",
+        by=cast.case_manager,
+    )
     case.person.bsn = BSN
     case.person.save(update_fields=["bsn"])
     return case
@@ -83,7 +91,10 @@ def test_a_team_member_exports_the_case_file_as_a_traceable_pdf(cast: Cast, tmp_
     text = " ".join(pdf_text(response.content, tmp_path).split())
     assert case.reference in text
     assert "Mohamed Amrani" in text
-    assert "Begeleiding naar werk." in text  # the plan
+    assert "Weerbaarheidstraining" in text  # the plan (a table cell wraps the rest)
+    # The care line is the GGZ's, shared with the municipality only: the police see a count.
+    assert "Begeleiding" not in text
+    assert "1 zorginterventie afgeschermd (beroepsgeheim)." in text
     assert cast.police_officer.full_name in text  # the team
     assert "Geschiedenis" in text and "Overdracht" in text
     # Who made it, and the number that its audit record holds too, on the page itself.
@@ -199,3 +210,74 @@ def test_the_case_file_prints_each_users_measures_and_dossiers_only(
     assert "Mutatie politie" not in police
     # The mayor reads the whole dossier, the AIVD summary included.
     assert "Samenvatting AIVD-ambtsbericht" in mayor and "Mutatie politie" in mayor
+
+
+def test_the_case_file_prints_the_information_each_user_reads_and_counts_hidden_care(
+    cast: Cast, tmp_path: Path
+) -> None:
+    from samenspel.cases.models import Intervention
+
+    case = planned_case(cast)
+    services.add_member(case, user=cast.care_worker, by=cast.case_manager)
+    line = Intervention.objects.get(case=case, measure="I-08")
+
+    def record(by: Any, compartment: str, title: str, **values: Any) -> Any:
+        values.setdefault("text", f"Tekst bij {title}.")
+        values.setdefault("kind", "note")
+        return services.record_information(
+            case, compartment=compartment, title=title, by=by, **values
+        )
+
+    police_item = record(
+        cast.police_officer,
+        "police",
+        "Mutatie over nieuwe contacten",
+        source="Politie, mutatie 2026-77",
+        file=services.ItemFile("proces-verbaal.pdf", b"%PDF-1.7 ONDERLIGGENDE-INHOUD"),
+    )
+    record(
+        cast.mayor,
+        "aivd",
+        "Samenvatting ambtsbericht",
+        kind="summary",
+        source="Ambtsbericht AIVD, kenmerk 2026-017, 1 december 2026",
+        text="Concrete plannen om uit te reizen.",
+    )
+    record(
+        cast.care_worker,
+        "care",
+        "Voortgang zorgtraject",
+        care_basis="consent",
+        consent_of=line.uuid,
+        text="Komt trouw naar de afspraken.",
+    )
+    texts = {}
+    for user in (cast.police_officer, cast.mayor):
+        response = client_for(user).get(reverse("cases:pdf", args=[case.uuid]))
+        assert response.status_code == 200
+        texts[user.pk] = " ".join(pdf_text(response.content, tmp_path).split())
+    police, mayor = texts[cast.police_officer.pk], texts[cast.mayor.pk]
+
+    # The police read their own item, with its file named (never printed), and neither the
+    # AIVD summary nor the care item; the care line of the plan is a count.
+    assert "Mutatie over nieuwe contacten" in police
+    assert "Tekst bij Mutatie over nieuwe contacten." in police
+    assert "Politie, mutatie 2026-77" in police
+    assert "proces-verbaal.pdf (application/pdf" in police
+    assert "ONDERLIGGENDE-INHOUD" not in police
+    assert "Samenvatting ambtsbericht" not in police
+    assert "Concrete plannen om uit te reizen." not in police
+    assert "Voortgang zorgtraject" not in police and "Komt trouw" not in police
+    assert "1 zorginterventie afgeschermd (beroepsgeheim)." in police
+    assert "Begeleiding" not in police  # the care line's goal
+    # The mayor reads the AIVD summary, the police item (F-05) and, by the person's consent
+    # with the municipality, the care item and the care line.
+    assert "Samenvatting ambtsbericht" in mayor
+    assert "Concrete plannen om uit te reizen." in mayor
+    assert "Ambtsbericht AIVD, kenmerk 2026-017" in mayor
+    assert "Mutatie over nieuwe contacten" in mayor
+    assert "Komt trouw naar de afspraken." in mayor
+    assert "afgeschermd" not in mayor
+    # The read is audited as on the page: the items each user was shown.
+    listed = AuditEvent.objects.filter(event=Event.INFORMATION_LISTED, actor=cast.police_officer)
+    assert [r.details["items"] for r in listed] == [[str(police_item.uuid)]]

@@ -33,12 +33,19 @@ from samenspel.measures import selectors as measure_selectors
 
 @require_safe
 def case_pdf(request: HttpRequest, case_uuid: uuid.UUID) -> HttpResponse:
-    """Return the case file (person, stage, plan with balance, team, history) as a tagged PDF."""
+    """Return the case file as a tagged PDF: person, stage, plan with balance, the information
+    the user reads, measures, team, history.
+
+    Everything comes through the same selectors as the pages: the information items the user
+    reads by their compartment (the read is audited as on the page; a file is named, never
+    printed), and the care lines the user may not read as a count only.
+    """
     me = request_user(request)
     case = selectors.get_case_for(me, case_uuid, record_read=False)
     framework = _framework(case)
     plan = selectors.plan_of(me, case)
     balance, balance_rows = _balance_rows(plan)
+    information = selectors.information_of(me, case)
     # The export is recorded once the PDF exists; the export number ties the PDF to its record.
     export_id = secrets.token_hex(6)
     measures = measure_selectors.measures_for_export(me, case, export=export_id)
@@ -50,6 +57,8 @@ def case_pdf(request: HttpRequest, case_uuid: uuid.UUID) -> HttpResponse:
             "phase_name": _named(framework, case.phase),
             "tracks": [_named(framework, t) for t in case.tracks],
             "plan": plan,
+            "hidden_plan": selectors.hidden_plan_count(me, case),
+            "information": information,
             "balance": balance,
             "balance_rows": balance_rows,
             "team": selectors.team_of(me, case),
