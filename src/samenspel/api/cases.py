@@ -8,17 +8,19 @@ from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
+from django.db.models import prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
 from samenspel.accounts import selectors as accounts_selectors
-from samenspel.accounts.models import User
+from samenspel.accounts.models import Organisation, User
 from samenspel.api.auth import expected_version, idempotency_key, me, set_etag
 from samenspel.api.schemas import In
 from samenspel.cases import selectors, services
+from samenspel.cases.balance import Balance
 from samenspel.cases.models import Case, CaseMember, Intervention, Transfer
-from samenspel.sharing.policy import Denied, require
+from samenspel.sharing.policy import Action, Denied, require, visible
 
 router = Router(tags=["cases"])
 
@@ -112,6 +114,10 @@ class InterventionOut(Schema):
     legal_basis: str
     voluntary: bool
     consent: str
+    consent_by: str
+    consent_on: dt.date | None
+    consent_scope: str
+    consent_shared_with: list[UUID]
     goal: str
     start_date: dt.date | None
     end_date: dt.date | None
@@ -133,6 +139,7 @@ class BalanceOut(Schema):
 class PlanOut(Schema):
     case_version: int
     interventions: list[InterventionOut]
+    hidden: int
     balance: BalanceOut
 
 
@@ -142,6 +149,10 @@ class InterventionIn(In):
     owner: UUID
     goal: str = ""
     consent: str = ""
+    consent_by: str = ""
+    consent_on: dt.date | None = None
+    consent_scope: str = ""
+    consent_shared_with: list[UUID] = Field(default_factory=list)
     start_date: dt.date | None = None
     end_date: dt.date | None = None
     review_date: dt.date | None = None
@@ -150,6 +161,10 @@ class InterventionIn(In):
 class InterventionPatch(In):
     status: str | None = None
     consent: str | None = None
+    consent_by: str | None = None
+    consent_on: dt.date | None = None
+    consent_scope: str | None = None
+    consent_shared_with: list[UUID] | None = None
     goal: str | None = None
     start_date: dt.date | None = None
     end_date: dt.date | None = None
@@ -242,6 +257,10 @@ def _intervention_out(item: Intervention) -> InterventionOut:
         legal_basis=item.legal_basis,
         voluntary=item.voluntary,
         consent=item.consent,
+        consent_by=item.consent_by,
+        consent_on=item.consent_on,
+        consent_scope=item.consent_scope,
+        consent_shared_with=[o.uuid for o in item.consent_shared_with.all()],
         goal=item.goal,
         start_date=item.start_date,
         end_date=item.end_date,
@@ -416,12 +435,21 @@ def reopen_case(
 # --- Plan ---------------------------------------------------------------------------------------
 
 
+def _plan_balance(user: User, case: Case) -> Balance:
+    """The balance over every line the user knows exists (Action.NAME): the same for the whole
+    team, also when some care lines are not theirs to read."""
+    named = visible(user, Intervention.objects.filter(case=case), Action.NAME)
+    return selectors.balance(list(named.only("domain", "status")))
+
+
 def _plan_out(user: User, case: Case) -> PlanOut:
     items = selectors.plan_of(user, case)
-    balance = selectors.balance(items)
+    prefetch_related_objects(items, "consent_shared_with")
+    balance = _plan_balance(user, case)
     return PlanOut(
         case_version=case.version,
         interventions=[_intervention_out(i) for i in items],
+        hidden=selectors.hidden_plan_count(user, case),
         balance=BalanceOut(
             counts=dict(balance.counts),
             shares={domain: share for domain, _count, share in balance.rows()},
@@ -435,7 +463,9 @@ def _plan_out(user: User, case: Case) -> PlanOut:
 
 @router.get("/{case_uuid}/plan", response=PlanOut)
 def get_plan(request: HttpRequest, case_uuid: UUID) -> Any:
-    """Return the case plan: its interventions and the balance of prevention, care, repression."""
+    """Return the case plan: the interventions you read, how many more exist that you may not
+    read (`hidden`: care lines without your organisation in their consent), and the balance of
+    prevention, care and repression over all of them, the same for the whole team."""
     user = me(request)
     return _plan_out(user, selectors.get_case_for(user, case_uuid))
 
@@ -457,15 +487,38 @@ def justify_balance(
     return _plan_out(me(request), case)
 
 
+def _organisations(user: User, uuids: list[UUID]) -> list[Organisation]:
+    """The active organisations named by uuid, for the consent record; 422 for another."""
+    wanted = set(uuids)
+    found = list(accounts_selectors.organisation_directory(user).filter(uuid__in=wanted))
+    if len(found) != len(wanted):
+        raise ValidationError({"consent_shared_with": _("Kies actieve partnerorganisaties.")})
+    return found
+
+
+def _own_submission(user: User, item: Intervention) -> Intervention:
+    """Answer a repeated key with its first intervention, but only to whoever added it: another
+    user's line under the same key may be one the caller does not read."""
+    if item.created_by_id != user.pk:
+        raise ValidationError(
+            _("Deze sleutel voor het indienen is al gebruikt. Dien het formulier opnieuw in.")
+        )
+    return item
+
+
 @router.post("/{case_uuid}/plan", response={200: InterventionOut, 201: InterventionOut})
 def add_intervention(request: HttpRequest, case_uuid: UUID, payload: InterventionIn) -> Any:
-    """Add an intervention from the framework (201); the same Idempotency-Key again answers 200."""
+    """Add an intervention from the framework (201); the same Idempotency-Key again answers 200.
+
+    Given consent (`consent: given`) needs its record: `consent_by`, `consent_on`,
+    `consent_scope`, and `consent_shared_with` (organisation uuids)."""
     user = me(request)
     key = idempotency_key(request)
     case = _case(request, case_uuid)
     owner = accounts_selectors.organisation_directory(user).filter(uuid=payload.owner).first()
     if owner is None:
         raise ValidationError({"owner": _("Kies een actieve partnerorganisatie als eigenaar.")})
+    shared_with = _organisations(user, payload.consent_shared_with)
     repeat = any(i.submission_key == key for i in selectors.plan_of(user, case))
     item = services.add_intervention(
         case,
@@ -474,13 +527,17 @@ def add_intervention(request: HttpRequest, case_uuid: UUID, payload: Interventio
         owner=owner,
         goal=payload.goal,
         consent=payload.consent,
+        consent_by=payload.consent_by,
+        consent_on=payload.consent_on,
+        consent_scope=payload.consent_scope,
+        consent_shared_with=shared_with,
         start_date=payload.start_date,
         end_date=payload.end_date,
         review_date=payload.review_date,
         submission_key=key,
         by=user,
     )
-    return Status(200 if repeat else 201, _intervention_out(item))
+    return Status(200 if repeat else 201, _intervention_out(_own_submission(user, item)))
 
 
 @router.patch("/{case_uuid}/plan/{intervention_uuid}", response=InterventionOut)
@@ -491,15 +548,18 @@ def change_intervention(
     payload: InterventionPatch,
     response: HttpResponse,
 ) -> Any:
-    """Change an intervention's status, consent, dates, goal or outcome (If-Match: its version)."""
+    """Change an intervention's status, consent and its record, dates, goal or outcome
+    (If-Match: its version). Withdrawn consent stops a running voluntary intervention."""
     user = me(request)
     case = _case(request, case_uuid)
     item = selectors.get_intervention_for(user, case, intervention_uuid)
     version = expected_version(request, item)
     changes = payload.model_dump(exclude_unset=True)
-    for field in ("status", "consent", "goal", "outcome"):
+    for field in ("status", "consent", "consent_by", "consent_scope", "goal", "outcome"):
         if field in changes and changes[field] is None:
             changes[field] = ""
+    if "consent_shared_with" in changes:
+        changes["consent_shared_with"] = _organisations(user, changes["consent_shared_with"] or [])
     item = services.change_intervention(item, expected_version=version, by=user, **changes)
     set_etag(response, item)
     return _intervention_out(item)

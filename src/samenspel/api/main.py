@@ -21,6 +21,8 @@ from samenspel.api.capacity import router as capacity_router
 from samenspel.api.cases import router as cases_router
 from samenspel.api.consultations import router as consultations_router
 from samenspel.api.frameworks import router as frameworks_router
+from samenspel.api.information import case_router as case_information_router
+from samenspel.api.information import router as information_router
 from samenspel.api.intake import router as intake_router
 from samenspel.api.intake import triage_router
 from samenspel.api.measures import case_router as case_measures_router
@@ -36,16 +38,16 @@ from samenspel.sharing.policy import Denied
 api = DocumentedAPI(
     title="Samenspel API",
     version="1",
-    description="Signals, triage, persons, cases, plans, teams, transfers, measures and "
-    "break-the-glass, plus "
+    description="Signals, triage, persons, cases, plans, teams, transfers, information by "
+    "source compartment, measures and break-the-glass, plus "
     "read-only access to organisations, users, the audit log and the framework. Every call is "
     "filtered by the same access policy as the web pages and goes through the same "
     "services, so it leaves the same audit records. An object you may not see answers "
     "404, exactly like one that does not exist. Authenticate with a session whose second "
     "factor is verified (unsafe methods need the CSRF token), or with a personal API key: "
     "`Authorization: Bearer ssp_…`. Edits carry the version from the object's ETag in "
-    "If-Match (412 when it is stale, 428 when it is missing); submissions of signals and "
-    "interventions carry an Idempotency-Key header.",
+    "If-Match (412 when it is stale, 428 when it is missing); submissions (signals, "
+    "interventions, information, measures) carry an Idempotency-Key header.",
     auth=[ApiKey(), VerifiedSession()],
     docs_url=None,
     urls_namespace="api",
@@ -57,6 +59,8 @@ api.add_router("/signals", intake_router)
 api.add_router("/triage", triage_router)
 api.add_router("/cases", cases_router)
 api.add_router("/cases", case_measures_router)
+api.add_router("/cases", case_information_router)
+api.add_router("/information", information_router)
 api.add_router("/transfers", transfers_router)
 api.add_router("/consultations", consultations_router)
 api.add_router("/capacity-requests", capacity_router)
