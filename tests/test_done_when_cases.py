@@ -8,12 +8,14 @@ gets 404 on every case route, and the case moves to another demo municipality by
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from typing import Any
 
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from samenspel.accounts.models import Organisation, User
 from samenspel.audit.events import Event
@@ -138,7 +140,15 @@ def test_from_a_police_signal_to_a_balanced_plan_and_a_warm_transfer() -> None:
     page = text(director.get(reverse("cases:detail", args=[case.uuid])))
     assert "Het plan bestaat alleen uit repressie." in page
     add("I-01/prevention", havenstad)
-    add("I-08/care", org("GGZ Havenstad"), consent="given")
+    add(
+        "I-08/care",
+        org("GGZ Havenstad"),
+        consent="given",
+        consent_by="Samir zelf",
+        consent_on=(timezone.localdate() - dt.timedelta(days=1)).strftime("%d-%m-%Y"),
+        consent_scope="De voortgang van het zorgtraject delen met het casusoverleg.",
+        consent_shared_with=str(havenstad.uuid),
+    )
     domains = sorted(Intervention.objects.filter(case=case).values_list("domain", flat=True))
     assert domains == ["care", "prevention", "repression"]
     page = text(director.get(reverse("cases:detail", args=[case.uuid])))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
@@ -9,6 +10,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from samenspel.accounts.models import Role
 from samenspel.audit.events import Event
@@ -24,6 +26,15 @@ from samenspel.testing import (
 )
 
 STALE = "Iemand anders heeft dit intussen gewijzigd."
+
+
+def consent_record() -> dict[str, str]:
+    """The record of given consent, as the plan's forms take it: by whom, when, for what."""
+    return {
+        "consent_by": "De persoon zelf",
+        "consent_on": (timezone.localdate() - dt.timedelta(days=1)).strftime("%d-%m-%Y"),
+        "consent_scope": "De voortgang delen met het casusoverleg.",
+    }
 
 
 def client_for(user: Any) -> Client:
@@ -50,7 +61,10 @@ def test_case_director_builds_a_balanced_plan_and_sees_the_shares(cast: Cast) ->
     client = client_for(cast.case_manager)
     assert client.get(reverse("cases:plan", args=[case.uuid])).status_code == 200
     assert add(client, case, "I-01/prevention", cast.municipality_a).status_code == 302
-    assert add(client, case, "I-08/care", cast.care, consent="given").status_code == 302
+    assert (
+        add(client, case, "I-08/care", cast.care, consent="given", **consent_record()).status_code
+        == 302
+    )
     assert add(client, case, "I-19/repression", cast.police).status_code == 302
     assert add(client, case, "I-07/repression", cast.police).status_code == 302
 
@@ -134,6 +148,14 @@ def _case_routes(cast: Cast) -> list[tuple[str, dict[str, Any]]]:
     intervention = services.add_intervention(
         case, measure="I-01", domain="prevention", owner=cast.municipality_a, by=cast.case_manager
     )
+    item = services.record_information(
+        case,
+        kind="document",
+        compartment="police",
+        title="Proces-verbaal",
+        file=services.ItemFile("pv.pdf", b"%PDF-1.7 inhoud"),
+        by=cast.police_officer,
+    )
     other = make_organisation("Gemeente C")
     transfer = services.request_transfer(
         case, to_municipality=other, reason="Verhuisd.", by=cast.case_manager
@@ -147,6 +169,10 @@ def _case_routes(cast: Cast) -> list[tuple[str, dict[str, Any]]]:
         ("cases:plan", {"case_uuid": c}),
         ("cases:intervention_add", {"case_uuid": c}),
         ("cases:intervention_edit", {"case_uuid": c, "intervention_uuid": intervention.uuid}),
+        ("cases:information", {"case_uuid": c}),
+        ("cases:information_add", {"case_uuid": c}),
+        ("cases:information_detail", {"case_uuid": c, "item_uuid": item.uuid}),
+        ("cases:information_file", {"case_uuid": c, "item_uuid": item.uuid}),
         ("cases:stage", {"case_uuid": c}),
         ("cases:phase", {"case_uuid": c}),
         ("cases:tracks", {"case_uuid": c}),
@@ -161,7 +187,15 @@ def _case_routes(cast: Cast) -> list[tuple[str, dict[str, Any]]]:
     ]
 
 
-GET_ONLY = {"cases:detail", "cases:history", "cases:pdf", "cases:plan"}
+GET_ONLY = {
+    "cases:detail",
+    "cases:history",
+    "cases:pdf",
+    "cases:plan",
+    "cases:information",
+    "cases:information_detail",
+    "cases:information_file",
+}
 POST_ONLY = {"cases:justify", "cases:intervention_add", "cases:transfer_cancel"}
 
 
@@ -295,7 +329,9 @@ def test_an_edit_with_the_current_version_is_saved(cast: Cast) -> None:
     response = client.post(url, {"status": "running", "consent": "not_asked", "version": 1})
     assert response.status_code == 400
     assert "Een vrijwillige interventie loopt alleen met toestemming." in text(response)
-    response = client.post(url, {"status": "running", "consent": "given", "version": 1})
+    response = client.post(
+        url, {"status": "running", "consent": "given", "version": 1, **consent_record()}
+    )
     assert response.status_code == 302
     intervention.refresh_from_db()
     assert (intervention.status, intervention.consent, intervention.version) == (
@@ -642,6 +678,9 @@ def test_the_case_page_starts_with_a_summary(cast: Cast) -> None:
         domain="care",
         owner=cast.care,
         consent="given",
+        consent_by="De persoon zelf",
+        consent_on=timezone.localdate() - dt.timedelta(days=1),
+        consent_scope="De voortgang delen met het casusoverleg.",
         review_date=review,
         by=cast.case_manager,
     )

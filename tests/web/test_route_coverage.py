@@ -79,6 +79,11 @@ ROUTES: dict[str, tuple[str | None, Callable[[Cast], dict[str, Any]]]] = {
             "api:accept",
             "api:decline",
             "api:cancel",
+            # Information by compartment: tests/api/test_information_api.py.
+            "api:list_information",
+            "api:record_information",
+            "api:get_information",
+            "api:information_file",
         ],
         (None, lambda c: {}),
     ),
@@ -111,6 +116,13 @@ ROUTES: dict[str, tuple[str | None, Callable[[Cast], dict[str, Any]]]] = {
     "cases:plan": (None, lambda c: {}),
     "cases:intervention_add": (None, lambda c: {}),
     "cases:intervention_edit": (None, lambda c: {}),
+    # Information by source compartment: the outsider's 404 is in test_pages.py; each reader's
+    # audit (list, item, download, form) and the 404 on a compartment the reader may not read
+    # are in tests/cases/test_information_pages.py.
+    "cases:information": (None, lambda c: {}),
+    "cases:information_add": (None, lambda c: {}),
+    "cases:information_detail": (None, lambda c: {}),
+    "cases:information_file": (None, lambda c: {}),
     "cases:stage": (None, lambda c: {}),
     "cases:phase": (None, lambda c: {}),
     "cases:tracks": (None, lambda c: {}),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, cast
 
 from django import forms
@@ -11,14 +12,89 @@ from samenspel.cases.models import (
     BREAK_GLASS_TEXT_MAX,
     JUSTIFICATION_MAX,
     BreakGlassReview,
+    CareBasis,
     CaseStatus,
     Consent,
     InterventionStatus,
+    ItemKind,
 )
 from samenspel.lib.forms import UtrechtForm
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TEXT = forms.Textarea(attrs={"rows": 3})
+RADIO_CLASS = "utrecht-radio-button utrecht-radio-button--html-input"
+
+# A group of fields: its legend (None: no fieldset), a line of explanation, the field names.
+Section = tuple[Any, Any, tuple[str, ...]]
+
+
+class SectionedForm(UtrechtForm):
+    """A form whose fields are shown in groups, each in a fieldset with a legend.
+
+    cases/_sections.html renders `sections`; a visible field no group names comes last.
+    """
+
+    SECTIONS: tuple[Section, ...] = ()
+
+    @property
+    def sections(self) -> list[dict[str, Any]]:
+        named = {name for _legend, _intro, names in self.SECTIONS for name in names}
+        groups = [
+            (legend, intro, [n for n in names if n in self.fields])
+            for legend, intro, names in self.SECTIONS
+        ]
+        rest = [f.name for f in self.visible_fields() if f.name not in named]
+        groups.append((None, "", rest))
+        return [
+            {"legend": legend, "intro": intro, "fields": [self[n] for n in names]}
+            for legend, intro, names in groups
+            if names
+        ]
+
+
+class ConsentRecordFields(forms.Form):
+    """The consent record of a voluntary intervention: by whom, when, for what, with whom.
+
+    The service checks it (given consent needs the first three); the form only reads it.
+    """
+
+    consent_by = forms.CharField(
+        label=_("Toestemming gegeven door"),
+        required=False,
+        help_text=_("De persoon zelf, of een ouder of voogd. Nodig als er toestemming is."),
+    )
+    consent_on = forms.DateField(label=_("Toestemming gegeven op"), required=False)
+    consent_scope = forms.CharField(
+        label=_("Waarvoor"),
+        widget=TEXT,
+        required=False,
+        help_text=_(
+            "Waarvoor geldt de toestemming? Bijvoorbeeld: de voortgang delen met het "
+            "casusoverleg. Nodig als er toestemming is."
+        ),
+    )
+    consent_shared_with = forms.MultipleChoiceField(
+        label=_("Gedeeld met"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "De organisaties waarmee de persoon het delen goedkeurt. Alleen zij lezen de "
+            "zorginformatie die op deze toestemming rust, en alleen zolang die geldt."
+        ),
+        error_messages={"invalid_choice": _("Kies organisaties uit de lijst.")},
+    )
+
+    def _offer_organisations(self, organisations: list[tuple[str, str]]) -> None:
+        shared = cast(forms.MultipleChoiceField, self.fields["consent_shared_with"])
+        shared.choices = organisations
+
+
+CONSENT_LEGEND = _("Toestemming van de persoon")
+CONSENT_INTRO = _(
+    "Alleen bij een vrijwillige interventie. Geeft de persoon toestemming? Leg dan vast wie die "
+    "gaf, wanneer, waarvoor en met welke organisaties u de informatie mag delen."
+)
+CONSENT_FIELDS = ("consent", "consent_by", "consent_on", "consent_scope", "consent_shared_with")
 
 
 class CaseFilterForm(UtrechtForm):
@@ -110,8 +186,13 @@ class JustifyForm(VersionedForm):
     field_order = ["text", "version"]
 
 
-class InterventionAddForm(UtrechtForm):
+class InterventionAddForm(ConsentRecordFields, SectionedForm):
     """Add an intervention: one choice holds the measure and its domain."""
+
+    SECTIONS = (
+        (None, "", ("measure", "owner", "goal", "start_date", "end_date", "review_date")),
+        (CONSENT_LEGEND, CONSENT_INTRO, CONSENT_FIELDS),
+    )
 
     measure = forms.ChoiceField(
         label=_("Interventie uit het kader"),
@@ -145,21 +226,39 @@ class InterventionAddForm(UtrechtForm):
     review_date = forms.DateField(label=_("Evaluatie op"), required=False, widget=DATE)
     submission_key = forms.CharField(widget=forms.HiddenInput, max_length=64, required=False)
 
+    field_order = [
+        "measure",
+        "owner",
+        "goal",
+        "start_date",
+        "end_date",
+        "review_date",
+        *CONSENT_FIELDS,
+    ]
+
     def __init__(
         self,
         *args: Any,
         measures: list[tuple[str, list[tuple[str, str]]]],
         owners: list[tuple[str, str]],
+        organisations: list[tuple[str, str]],
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        self._offer_organisations(organisations)
         measure = cast(forms.ChoiceField, self.fields["measure"])
         measure.choices = [("", _("Kies een interventie")), *measures]
         owner = cast(forms.ChoiceField, self.fields["owner"])
         owner.choices = [("", _("Kies een organisatie")), *owners]
 
 
-class InterventionEditForm(VersionedForm):
+class InterventionEditForm(ConsentRecordFields, SectionedForm, VersionedForm):
+    SECTIONS = (
+        (None, "", ("status",)),
+        (CONSENT_LEGEND, CONSENT_INTRO, CONSENT_FIELDS),
+        (None, "", ("goal", "start_date", "end_date", "review_date", "outcome")),
+    )
+
     status = forms.ChoiceField(label=_("Status"), choices=InterventionStatus.choices)
     consent = forms.ChoiceField(
         label=_("Toestemming van de persoon"),
@@ -179,7 +278,7 @@ class InterventionEditForm(VersionedForm):
 
     field_order = [
         "status",
-        "consent",
+        *CONSENT_FIELDS,
         "goal",
         "start_date",
         "end_date",
@@ -188,10 +287,130 @@ class InterventionEditForm(VersionedForm):
         "version",
     ]
 
-    def __init__(self, *args: Any, voluntary: bool, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        voluntary: bool,
+        organisations: list[tuple[str, str]] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         if not voluntary:
-            del self.fields["consent"]
+            for name in CONSENT_FIELDS:
+                del self.fields[name]
+        else:
+            self._offer_organisations(organisations or [])
+
+
+class InformationForm(SectionedForm):
+    """Record information on a case. Only the source is checked here; the service checks the
+    rest (and audits a source the user may not record in), so that every message comes at
+    once, in the service's words."""
+
+    SECTIONS = (
+        (None, "", ("compartment",)),
+        (
+            _("De informatie"),
+            _("Schrijf de informatie op, voeg een bestand toe, of allebei."),
+            ("kind", "title", "source", "text", "file"),
+        ),
+        (
+            _("Alleen bij zorginformatie: de grond om te delen"),
+            _(
+                "Zorginformatie valt onder het beroepsgeheim. U deelt die alleen met "
+                "toestemming van de persoon, bij een conflict van plichten of op grond van een "
+                "wettelijke uitzondering. Bij een andere bron slaat Samenspel deze velden niet op."
+            ),
+            ("care_basis", "consent_of", "basis_reason"),
+        ),
+    )
+
+    compartment = forms.CharField(
+        label=_("Waar komt de informatie vandaan?"),
+        widget=forms.RadioSelect,
+        help_text=_(
+            "De bron bepaalt wie de informatie leest. U ziet alleen de bronnen die u zelf "
+            "mag lezen."
+        ),
+        error_messages={"required": _("Kies waar de informatie vandaan komt.")},
+    )
+    kind = forms.ChoiceField(
+        label=_("Soort"),
+        widget=forms.RadioSelect,
+        choices=ItemKind.choices,
+        required=False,
+        help_text=_("Van een AIVD-ambtsbericht legt u alleen de samenvatting vast."),
+        error_messages={"invalid_choice": _("Kies een soort uit de lijst.")},
+    )
+    title = forms.CharField(label=_("Titel"), required=False)
+    source = forms.CharField(
+        label=_("Bron en kenmerk"),
+        required=False,
+        help_text=_(
+            "Bijvoorbeeld: proces-verbaal 2026-0142 van 1 december 2026. Bij een "
+            "AIVD-ambtsbericht verplicht: het kenmerk en de datum."
+        ),
+    )
+    text = forms.CharField(
+        label=_("Tekst"), widget=forms.Textarea(attrs={"rows": 6}), required=False
+    )
+    file = forms.FileField(
+        label=_("Bestand"),
+        required=False,
+        widget=forms.FileInput,
+        error_messages={
+            "empty": _("Het bestand is leeg."),
+            "invalid": _("Dit is geen bestand. Kies het bestand opnieuw."),
+        },
+    )
+    care_basis = forms.ChoiceField(
+        label=_("Op welke grond deelt u deze zorginformatie?"),
+        widget=forms.RadioSelect,
+        choices=CareBasis.choices,
+        required=False,
+        error_messages={"invalid_choice": _("Kies een grond uit de lijst.")},
+    )
+    consent_of = forms.ChoiceField(
+        label=_("Toestemming bij interventie"),
+        required=False,
+        help_text=_(
+            "Alleen bij toestemming: de vrijwillige interventie waarvoor de persoon "
+            "toestemming gaf. De organisaties die de toestemming noemt, lezen de informatie."
+        ),
+        error_messages={"invalid_choice": _("Kies een interventie uit de lijst.")},
+    )
+    basis_reason = forms.CharField(
+        label=_("Toelichting op de grond"),
+        widget=TEXT,
+        required=False,
+        help_text=_(
+            "Alleen bij een conflict van plichten of een wettelijke uitzondering: waarom deelt "
+            "u zonder toestemming?"
+        ),
+    )
+    # The same key twice (a double click, a reload) records the information once.
+    submission_key = forms.CharField(widget=forms.HiddenInput, max_length=64, required=False)
+
+    def __init__(
+        self,
+        *args: Any,
+        compartments: Sequence[tuple[str, str]],
+        consents: list[tuple[str, str]],
+        file_help: str,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        compartment = cast(forms.RadioSelect, self.fields["compartment"].widget)
+        compartment.choices = compartments
+        consent_of = cast(forms.ChoiceField, self.fields["consent_of"])
+        consent_of.choices = [("", _("Kies de interventie")), *consents]
+        self.fields["file"].help_text = file_help
+        for name in ("compartment", "kind", "care_basis"):
+            self.fields[name].widget.attrs["class"] = RADIO_CLASS
+        # Required, but checked by the service: shown as required, not as "niet verplicht".
+        for name in ("title",):
+            self.fields[name].conditional = True  # type: ignore[attr-defined]
+            self.fields[name].widget.attrs["aria-required"] = "true"
 
 
 class MemberForm(UtrechtForm):

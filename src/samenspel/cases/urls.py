@@ -38,6 +38,18 @@ urlpatterns = [
         views.intervention_edit,
         name="intervention_edit",
     ),
+    path("<uuid:case_uuid>/informatie/", views.information, name="information"),
+    path("<uuid:case_uuid>/informatie/nieuw/", views.information_add, name="information_add"),
+    path(
+        "<uuid:case_uuid>/informatie/<uuid:item_uuid>/",
+        views.information_detail,
+        name="information_detail",
+    ),
+    path(
+        "<uuid:case_uuid>/informatie/<uuid:item_uuid>/bestand",
+        views.information_file,
+        name="information_file",
+    ),
     path("<uuid:case_uuid>/processtap/", views.stage, name="stage"),
     path("<uuid:case_uuid>/fase/", views.phase, name="phase"),
     path("<uuid:case_uuid>/sporen/", views.tracks, name="tracks"),

@@ -196,6 +196,16 @@ def balance(interventions: list[Intervention]) -> Balance:
     return balance_of(i for i in interventions if i.status != InterventionStatus.STOPPED)
 
 
+def plan_balance(user: Any, case: Case) -> Balance:
+    """Return the balance over every line of the plan `user` knows exists (Action.NAME).
+
+    Only domain and status are read, so the balance is the same for every team member, also
+    when some care lines are not theirs to read (sharing/rules/compartments.py).
+    """
+    named = visible(user, Intervention.objects.filter(case=case), Action.NAME)
+    return balance(list(named.only("domain", "status")))
+
+
 def get_intervention_for(
     user: Any, case: Case, intervention_uuid: uuid.UUID, action: Action = Action.VIEW
 ) -> Intervention:

@@ -26,9 +26,15 @@ def _items(user: Any, case: Case) -> QuerySet[InformationItem]:
     )
 
 
-def information_of(user: Any, case: Case, *, record_read: bool = True) -> list[InformationItem]:
-    """Return the information items of `case` that `user` reads, newest first (audited)."""
-    items = list(_items(user, case).order_by("-created_at", "-id")[:LIST_MAX])
+def information_of(
+    user: Any, case: Case, *, record_read: bool = True, limit: int = LIST_MAX
+) -> list[InformationItem]:
+    """Return the information items of `case` that `user` reads, newest first (audited).
+
+    `limit` (at most LIST_MAX) is for a page that shows only the newest few: the audit names
+    the items shown.
+    """
+    items = list(_items(user, case).order_by("-created_at", "-id")[: min(limit, LIST_MAX)])
     if record_read:
         audit.record(
             Event.INFORMATION_LISTED,

@@ -1,4 +1,5 @@
-"""The case pages: list, case file with plan and balance, plan editor, team, history, transfers.
+"""The case pages: list, case file with plan and balance, plan editor, information by source,
+team, history, transfers.
 
 Every page reads through cases.selectors (which start from the access policy and audit the
 read) and changes through cases.services. A case the user may not reach is a 404.
@@ -9,6 +10,12 @@ from __future__ import annotations
 from samenspel.cases.views.break_glass import break_glass, break_glass_queue, break_glass_review
 from samenspel.cases.views.detail import detail, history, justify
 from samenspel.cases.views.exports import case_list_csv, case_pdf
+from samenspel.cases.views.information import (
+    information,
+    information_add,
+    information_detail,
+    information_file,
+)
 from samenspel.cases.views.lifecycle import close, phase, reopen, stage, tracks
 from samenspel.cases.views.lists import case_list
 from samenspel.cases.views.plan import intervention_add, intervention_edit, plan
@@ -31,6 +38,10 @@ __all__ = [
     "close",
     "detail",
     "history",
+    "information",
+    "information_add",
+    "information_detail",
+    "information_file",
     "intervention_add",
     "intervention_edit",
     "justify",

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST, require_safe
 from samenspel.accounts.models import User
 from samenspel.accounts.selectors import request_user
 from samenspel.cases import selectors, services
+from samenspel.cases.balance import Balance
 from samenspel.cases.forms import JustifyForm
 from samenspel.cases.models import (
     Case,
@@ -46,9 +47,14 @@ from samenspel.sharing.policy import Action, can
 
 # --- Case page --------------------------------------------------------------------------------
 
+# How many information items the case page shows (the newest); the rest is on its own page.
+INFORMATION_SHOWN = 5
 
-def _balance_rows(interventions: list[Intervention]) -> tuple[Any, list[dict[str, Any]]]:
-    result = selectors.balance(interventions)
+
+def _balance_rows(of: Balance | list[Intervention]) -> tuple[Balance, list[dict[str, Any]]]:
+    """Return the balance and its table rows; pass selectors.plan_balance, so that it counts
+    every line of the plan (also those the user may not read) and is the same for the team."""
+    result = of if isinstance(of, Balance) else selectors.balance(of)
     rows = [
         {
             "domain": domain,
@@ -102,7 +108,7 @@ def _detail(
 ) -> HttpResponse:
     framework = _framework(case)
     plan = selectors.plan_of(me, case)
-    balance, balance_rows = _balance_rows(plan)
+    balance, balance_rows = _balance_rows(selectors.plan_balance(me, case))
     can_manage = can(me, Action.MANAGE, case)
     can_edit = can_manage or can(me, Action.EDIT, case)
     if justify_form is None and can_manage:
@@ -117,6 +123,7 @@ def _detail(
     ]
     open_actions, overdue_actions = consultation_selectors.action_counts_of_case(me, case)
     team = selectors.team_of(me, case)
+    is_open = case.status == CaseStatus.OPEN
     return _page(
         request,
         "cases/case_detail.html",
@@ -124,6 +131,10 @@ def _detail(
         {
             "tracks": [_named(framework, t) for t in case.tracks],
             "plan": plan,
+            "hidden_plan": selectors.hidden_plan_count(me, case),
+            # The newest few items the user reads; the read is audited with the items shown.
+            "information": selectors.information_of(me, case, limit=INFORMATION_SHOWN),
+            "may_record": is_open and bool(selectors.compartments_for(me, case)),
             "balance": balance,
             "balance_rows": balance_rows,
             "team": team,
@@ -140,7 +151,7 @@ def _detail(
             ),
             "can_manage": can_manage,
             "can_edit": can_edit,
-            "is_open": case.status == CaseStatus.OPEN,
+            "is_open": is_open,
             "justify_form": justify_form,
         },
         status=status,
