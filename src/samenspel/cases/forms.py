@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import Any, cast
 
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from samenspel.cases.models import (
@@ -84,12 +85,19 @@ class ConsentRecordFields(forms.Form):
         error_messages={"invalid_choice": _("Kies organisaties uit de lijst.")},
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Required when consent is given, checked by the service: not shown as "niet verplicht".
+        for name in ("consent_by", "consent_on", "consent_scope"):
+            if name in self.fields:
+                self.fields[name].conditional = True  # type: ignore[attr-defined]
+
     def _offer_organisations(self, organisations: list[tuple[str, str]]) -> None:
         shared = cast(forms.MultipleChoiceField, self.fields["consent_shared_with"])
         shared.choices = organisations
 
 
-CONSENT_LEGEND = _("Toestemming van de persoon")
+CONSENT_LEGEND = _("Toestemming")
 CONSENT_INTRO = _(
     "Alleen bij een vrijwillige interventie. Geeft de persoon toestemming? Leg dan vast wie die "
     "gaf, wanneer, waarvoor en met welke organisaties u de informatie mag delen."
@@ -337,7 +345,7 @@ class InformationForm(SectionedForm):
     kind = forms.ChoiceField(
         label=_("Soort"),
         widget=forms.RadioSelect,
-        choices=ItemKind.choices,
+        choices=[(value, capfirst(label)) for value, label in ItemKind.choices],
         required=False,
         help_text=_("Van een AIVD-ambtsbericht legt u alleen de samenvatting vast."),
         error_messages={"invalid_choice": _("Kies een soort uit de lijst.")},
@@ -366,7 +374,7 @@ class InformationForm(SectionedForm):
     care_basis = forms.ChoiceField(
         label=_("Op welke grond deelt u deze zorginformatie?"),
         widget=forms.RadioSelect,
-        choices=CareBasis.choices,
+        choices=[(value, capfirst(label)) for value, label in CareBasis.choices],
         required=False,
         error_messages={"invalid_choice": _("Kies een grond uit de lijst.")},
     )
@@ -408,9 +416,12 @@ class InformationForm(SectionedForm):
         for name in ("compartment", "kind", "care_basis"):
             self.fields[name].widget.attrs["class"] = RADIO_CLASS
         # Required, but checked by the service: shown as required, not as "niet verplicht".
-        for name in ("title",):
+        self.fields["title"].conditional = True  # type: ignore[attr-defined]
+        self.fields["title"].widget.attrs["aria-required"] = "true"
+        # Required in some cases only (text or file; the ground's fields for care): neither
+        # "niet verplicht" nor required; the help text and the section say when.
+        for name in ("text", "file", "care_basis", "consent_of", "basis_reason"):
             self.fields[name].conditional = True  # type: ignore[attr-defined]
-            self.fields[name].widget.attrs["aria-required"] = "true"
 
 
 class MemberForm(UtrechtForm):

@@ -159,7 +159,7 @@ def information_file(
 
 def _file_help() -> str:
     return _(
-        "Niet verplicht. PDF, PNG, JPEG of tekst (.txt), ten hoogste %(mb)s MB. Niet bij een "
+        "PDF, PNG, JPEG of tekst (.txt), ten hoogste %(mb)s MB. Niet bij een "
         "AIVD-ambtsbericht: daarvan legt u alleen de samenvatting vast."
     ) % {"mb": settings.ATTACHMENT_MAX_BYTES // 1_048_576}
 
