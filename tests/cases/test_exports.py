@@ -94,7 +94,9 @@ def test_a_team_member_exports_the_case_file_as_a_traceable_pdf(cast: Cast, tmp_
     assert "Weerbaarheidstraining" in text  # the plan (a table cell wraps the rest)
     # The care line is the GGZ's, shared with the municipality only: the police see a count.
     assert "Begeleiding" not in text
-    assert "1 zorginterventie afgeschermd (beroepsgeheim)." in text
+    assert "1 zorginterventie is afgeschermd: die valt onder het beroepsgeheim." in text
+    # It counts in the balance, which is the same for the whole team.
+    assert "Preventie 1 50%" in text and "Zorg 1 50%" in text
     assert cast.police_officer.full_name in text  # the team
     assert "Geschiedenis" in text and "Overdracht" in text
     # Who made it, and the number that its audit record holds too, on the page itself.
@@ -268,7 +270,7 @@ def test_the_case_file_prints_the_information_each_user_reads_and_counts_hidden_
     assert "Samenvatting ambtsbericht" not in police
     assert "Concrete plannen om uit te reizen." not in police
     assert "Voortgang zorgtraject" not in police and "Komt trouw" not in police
-    assert "1 zorginterventie afgeschermd (beroepsgeheim)." in police
+    assert "1 zorginterventie is afgeschermd: die valt onder het beroepsgeheim." in police
     assert "Begeleiding" not in police  # the care line's goal
     # The mayor reads the AIVD summary, the police item (F-05) and, by the person's consent
     # with the municipality, the care item and the care line.

@@ -44,7 +44,8 @@ def case_pdf(request: HttpRequest, case_uuid: uuid.UUID) -> HttpResponse:
     case = selectors.get_case_for(me, case_uuid, record_read=False)
     framework = _framework(case)
     plan = selectors.plan_of(me, case)
-    balance, balance_rows = _balance_rows(plan)
+    # The balance counts every line the user knows exists, care they may not read included.
+    balance, balance_rows = _balance_rows(selectors.plan_balance(me, case))
     information = selectors.information_of(me, case)
     # The export is recorded once the PDF exists; the export number ties the PDF to its record.
     export_id = secrets.token_hex(6)
