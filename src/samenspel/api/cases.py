@@ -18,9 +18,8 @@ from samenspel.accounts.models import Organisation, User
 from samenspel.api.auth import expected_version, idempotency_key, me, set_etag
 from samenspel.api.schemas import In
 from samenspel.cases import selectors, services
-from samenspel.cases.balance import Balance
 from samenspel.cases.models import Case, CaseMember, Intervention, Transfer
-from samenspel.sharing.policy import Action, Denied, require, visible
+from samenspel.sharing.policy import Denied, require
 
 router = Router(tags=["cases"])
 
@@ -435,17 +434,10 @@ def reopen_case(
 # --- Plan ---------------------------------------------------------------------------------------
 
 
-def _plan_balance(user: User, case: Case) -> Balance:
-    """The balance over every line the user knows exists (Action.NAME): the same for the whole
-    team, also when some care lines are not theirs to read."""
-    named = visible(user, Intervention.objects.filter(case=case), Action.NAME)
-    return selectors.balance(list(named.only("domain", "status")))
-
-
 def _plan_out(user: User, case: Case) -> PlanOut:
     items = selectors.plan_of(user, case)
     prefetch_related_objects(items, "consent_shared_with")
-    balance = _plan_balance(user, case)
+    balance = selectors.plan_balance(user, case)  # over every line: the same for the team
     return PlanOut(
         case_version=case.version,
         interventions=[_intervention_out(i) for i in items],
