@@ -275,6 +275,10 @@ def test_reads_and_downloads_are_audited_and_a_double_submit_records_once(
     )
     again = record(case, cast.police_officer, Compartment.POLICE, submission_key="k-1")
     assert again.pk == first.pk
+    # Another user's key never hands back that user's item.
+    with pytest.raises(ValidationError) as caught:
+        record(case, cast.mayor, Compartment.MUNICIPAL, submission_key="k-1")
+    assert "al gebruikt" in caught.value.messages[0]
     assert InformationItem.objects.count() == 1
     assert AuditEvent.objects.filter(event=Event.INFORMATION_RECORDED).count() == 1
     selectors.information_of(cast.case_manager, case)

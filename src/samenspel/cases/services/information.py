@@ -107,7 +107,7 @@ def record_information(
     if submission_key:
         existing = InformationItem.objects.filter(case=case, submission_key=submission_key).first()
         if existing is not None:
-            return existing
+            return _same_submitter(existing, by)
     _check_open(case)
     if compartment not in Compartment.values:
         raise ValidationError({"compartment": _("Kies een bron uit de lijst.")})
@@ -198,7 +198,21 @@ def record_information(
         if not submission_key:
             raise
         # The same submission raced with itself: the first one won.
-        return InformationItem.objects.get(case=case, submission_key=submission_key)
+        first = InformationItem.objects.get(case=case, submission_key=submission_key)
+        return _same_submitter(first, by)
+    return item
+
+
+def _same_submitter(item: InformationItem, by: User) -> InformationItem:
+    """Return the item a repeated submission made, only to who made it.
+
+    Another user's key never hands back that user's item (it could be one the caller may not
+    read): the caller is asked to submit again.
+    """
+    if item.created_by_id != by.pk:
+        raise ValidationError(
+            _("Deze sleutel voor het indienen is al gebruikt. Dien het formulier opnieuw in.")
+        )
     return item
 
 

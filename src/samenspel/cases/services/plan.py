@@ -61,7 +61,7 @@ def add_intervention(
     if submission_key:
         existing = Intervention.objects.filter(case=case, submission_key=submission_key).first()
         if existing is not None:
-            return existing
+            return _same_submitter(existing, by)
     _check_open(case)
     errors: dict[str, str] = {}
     framework = framework_of(case.framework_version)
@@ -137,7 +137,18 @@ def add_intervention(
         if not submission_key:
             raise
         # The same submission raced with itself: the first one won.
-        return Intervention.objects.get(case=case, submission_key=submission_key)
+        return _same_submitter(
+            Intervention.objects.get(case=case, submission_key=submission_key), by
+        )
+    return intervention
+
+
+def _same_submitter(intervention: Intervention, by: User) -> Intervention:
+    """Return the line a repeated submission made, only to who made it (see information.py)."""
+    if intervention.created_by_id != by.pk:
+        raise ValidationError(
+            _("Deze sleutel voor het indienen is al gebruikt. Dien het formulier opnieuw in.")
+        )
     return intervention
 
 
