@@ -135,7 +135,7 @@ def test_demo_shows_signals_cases_plans_and_a_transfer_once() -> None:
     from samenspel.audit.models import AuditEvent
     from samenspel.cases import selectors
     from samenspel.cases.models import Case, CaseStatus, Person, Transfer, TransferStatus
-    from samenspel.demo import data
+    from samenspel.demo import casework, data
     from samenspel.intake import selectors as intake_selectors
     from samenspel.intake.models import Signal, SignalStatus
 
@@ -166,7 +166,7 @@ def test_demo_shows_signals_cases_plans_and_a_transfer_once() -> None:
     cases = Case.objects.filter(municipality=director.organisation)
     assert 3 <= cases.count() <= 5
     assert cases.filter(status=CaseStatus.AFTERCARE).count() == 1
-    assert all(c.person.family_name in data.casework.FICTIONAL_NAMES for c in cases)
+    assert all(c.person.family_name in casework.FICTIONAL_NAMES for c in cases)
     police = User.objects.get(username="politie")
     assert selectors.cases_visible_to(police).exists()
     domains = [
@@ -309,6 +309,66 @@ def test_demo_has_measures_on_three_grounds_once() -> None:
 
 
 @pytest.mark.django_db
+def test_demo_has_information_in_every_compartment_on_the_passport_case_once() -> None:
+    from django.http import Http404
+
+    from samenspel.accounts.models import User
+    from samenspel.cases import selectors
+    from samenspel.cases.models import InformationItem
+    from samenspel.demo import data
+    from samenspel.measures.models import BasisItem, CaseMeasure
+
+    data.load()
+    count = InformationItem.objects.count()
+    data.load()
+    assert InformationItem.objects.count() == count
+
+    def user(name: str) -> User:
+        return User.objects.with_roles().get(username=name)
+
+    passport = CaseMeasure.objects.get(measure="I-17")
+    case = passport.case
+    items = {i.compartment: i for i in InformationItem.objects.filter(case=case)}
+    assert set(items) == {"police", "om", "aivd", "care", "municipal"}
+    recorders = {c: i.created_by.username for c, i in items.items()}
+    assert recorders == {
+        "police": "politie",
+        "om": "officier",
+        "aivd": "burgemeester",
+        "care": "zorg",
+        "municipal": "regisseur",
+    }
+    # The AIVD summary is the one the passport decision rests on: the same report.
+    aivd = items["aivd"]
+    basis = BasisItem.objects.get(measure=passport, compartment="aivd")
+    assert aivd.kind == "summary" and not aivd.file_name
+    assert aivd.text == basis.summary
+    assert basis.source.startswith("Ambtsbericht AIVD, kenmerk DEMO-2026-017")
+    assert aivd.source.startswith("Ambtsbericht AIVD, kenmerk DEMO-2026-017")
+    assert basis.received_on.strftime("%d-%m-%Y") in aivd.source
+    # The care item rests on the consent recorded for the GGZ's care line.
+    care = items["care"]
+    assert care.care_basis == "consent" and care.consent_of is not None
+    assert care.consent_of.measure == "I-08" and care.consent_of.consent == "given"
+    shared = set(care.consent_of.consent_shared_with.values_list("name", flat=True))
+    assert shared == {"Gemeente Havenstad", "GGZ Havenstad"}
+
+    def reads(name: str) -> set[str]:
+        found = selectors.information_of(user(name), case, record_read=False)
+        return {i.compartment for i in found}
+
+    # Who reads what: the police never the AIVD summary (nor the OM's or the care item).
+    assert reads("politie") == {"police"}
+    with pytest.raises(Http404):
+        selectors.get_information_for(user("politie"), case, aivd.uuid, record_read=False)
+    assert reads("officier") == {"om"}
+    assert reads("zorg") == {"care"}
+    assert reads("regisseur") == {"police", "care", "municipal"}
+    assert reads("adviseur") == {"police", "care", "municipal", "aivd"}  # designated
+    assert reads("burgemeester") == {"police", "om", "aivd", "care", "municipal"}
+
+
+@pytest.mark.django_db
 def test_demo_has_a_break_the_glass_use_waiting_for_review_once() -> None:
     from samenspel.accounts.models import User
     from samenspel.cases import selectors
@@ -320,6 +380,10 @@ def test_demo_has_a_break_the_glass_use_waiting_for_review_once() -> None:
     use = BreakGlass.objects.get()
     assert use.user.username == "politie"
     assert use.pending and not use.is_active
+    # A regional partner's liaison, not on the team, with a reason.
+    assert use.organisation.type == "police" and use.organisation.region
+    assert not use.case.members.filter(user=use.user, removed_at__isnull=True).exists()
+    assert use.reason.strip()
     fg = User.objects.with_roles().get(username="fg")
     assert selectors.break_glass_queue(fg) == [use]
     assert selectors.break_glass_pending_count(fg) == 1

@@ -98,7 +98,11 @@ CASES = [
             days_ago=40,
         ),
         phase="PH-1",
-        team=(("politie", "wijkagent"), ("zorg", "behandelaar")),
+        team=(
+            ("politie", "wijkagent"),
+            ("zorg", "behandelaar"),
+            ("officier", "officier van justitie"),
+        ),
         plan=(
             DemoIntervention(
                 "I-01",

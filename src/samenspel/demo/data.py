@@ -14,6 +14,7 @@ from samenspel.accounts.models import Organisation, OrganisationType, Role, User
 from samenspel.audit.events import Event, Purpose
 from samenspel.demo import break_glass as demo_break_glass
 from samenspel.demo import casework
+from samenspel.demo import information as demo_information
 from samenspel.demo import measures as demo_measures
 from samenspel.frameworks import services as framework_services
 from samenspel.frameworks.models import FrameworkVersion
@@ -149,6 +150,8 @@ def load() -> list[DemoLogin]:
         casework.load_consultations(users, orgs)
         created_any |= not demo_measures.loaded()
         demo_measures.load(users, orgs)
+        created_any |= not demo_information.loaded()
+        demo_information.load(users)
         created_any |= not demo_break_glass.loaded()
         demo_break_glass.load(users)
         if created_any:

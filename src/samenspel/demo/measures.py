@@ -1,6 +1,6 @@
 """Demo measures on Havenstad's cases, made through the services, once.
 
-- Sam Voorbeeld (demo-case-1, police and care on the team): the mayor declared the passport
+- Sam Voorbeeld (demo-case-1, police, OM and care on the team): the mayor declared the passport
   void on the state-security ground (I-17) on a summary AIVD report, after checking it with the
   AIVD through the NCTV, with the reasons and the local consultation (an objection against it
   is pending); and held an
@@ -29,6 +29,16 @@ from samenspel.measures.models import CaseMeasure, Compartment, Dossier, Persons
 
 KEY = "demo-measure-"
 H = "Gemeente Havenstad"
+
+# The summary AIVD report the passport decision rests on. The measure's dossier holds it as a
+# basis item; the case's information holds the same summary in the AIVD compartment
+# (demo/information.py): one report, one reference, one date, one text.
+AIVD_REFERENCE = "Ambtsbericht AIVD, kenmerk DEMO-2026-017"
+AIVD_RECEIVED_DAYS_AGO = 12
+AIVD_SUMMARY = (
+    "Betrokkene heeft concrete plannen om binnen enkele weken uit te reizen naar een "
+    "gebied waar een terroristische organisatie strijdt (demo)."
+)
 
 
 def loaded() -> bool:
@@ -97,12 +107,9 @@ def _passport(case: Case, *, mayor: User, adviser: User, director: User) -> None
     services.add_basis_item(
         measure,
         compartment=Compartment.AIVD,
-        source="Ambtsbericht AIVD, kenmerk DEMO-2026-017 (samenvatting)",
-        received_on=_days_ago(12),
-        summary=(
-            "Betrokkene heeft concrete plannen om binnen enkele weken uit te reizen naar een "
-            "gebied waar een terroristische organisatie strijdt (demo)."
-        ),
+        source=f"{AIVD_REFERENCE} (samenvatting)",
+        received_on=_days_ago(AIVD_RECEIVED_DAYS_AGO),
+        summary=AIVD_SUMMARY,
         by=mayor,
     )
     services.add_basis_item(
