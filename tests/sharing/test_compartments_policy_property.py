@@ -17,7 +17,8 @@ the team, a running break-the-glass). On a case they see, a user reads:
 - a police, OM or municipal item when they act as a reader of its compartment, or their
   organisation recorded it;
 - an AIVD summary only as the mayor of the case's municipality or an official the mayor
-  designated (Wiv: nobody else, not even the recording organisation);
+  designated, while the designation runs (Wiv: nobody else, not even the recording
+  organisation);
 - a care item when their organisation recorded it; on consent, when the consent stands and
   names their organisation; on a conflict of duties or a statutory exception, when they act as
   a reader of care.
@@ -142,7 +143,9 @@ class ItemSpec:
 class CaseSpec:
     team: frozenset[str]
     glass: frozenset[str]
+    expired_glass: frozenset[str]  # a term that has ended opens nothing
     designated: frozenset[str]
+    ended_designation: frozenset[str]  # an ended designation reads nothing
     lines: tuple[LineSpec, ...]
     items: tuple[ItemSpec, ...]
 
@@ -171,8 +174,11 @@ def lines(draw: st.DrawFn) -> LineSpec:
 @st.composite
 def cases(draw: st.DrawFn) -> CaseSpec:
     team = draw(st.frozensets(st.sampled_from(PARTNERS)))
-    # Break-the-glass by partners who are not on the team.
+    # Break-the-glass by partners who are not on the team, running or ended.
     glass = draw(st.frozensets(st.sampled_from(PARTNERS))) - team
+    expired = draw(st.frozensets(st.sampled_from(PARTNERS))) - team - glass
+    designated = draw(st.frozensets(st.sampled_from(DESIGNABLE)))
+    ended = draw(st.frozensets(st.sampled_from(DESIGNABLE))) - designated
     plan = tuple(draw(st.lists(lines(), min_size=1, max_size=4)))
     voluntary = [n for n, line in enumerate(plan) if line.voluntary]
     items = []
@@ -196,7 +202,9 @@ def cases(draw: st.DrawFn) -> CaseSpec:
     return CaseSpec(
         team=team,
         glass=glass,
-        designated=draw(st.frozensets(st.sampled_from(DESIGNABLE))),
+        expired_glass=expired,
+        designated=designated,
+        ended_designation=ended,
         lines=plan,
         items=tuple(items),
     )
@@ -372,22 +380,26 @@ class CompartmentsPolicyPropertyTest(TestCase):
     def _build(self, spec: CaseSpec) -> tuple[Case, list[InformationItem], list[Intervention]]:
         users, orgs = self.users, self.orgs
         case = make_case(self.cast, team=tuple(users[p] for p in sorted(spec.team)))
-        for name in spec.designated:
+        now = timezone.now()
+        for name in sorted(spec.designated | spec.ended_designation):
+            ended = name in spec.ended_designation
             Designation.objects.create(
                 municipality=self.cast.municipality_a,
                 user=users[name],
                 designated_by=self.cast.mayor,
                 reason="Leest mee.",
+                ended_by=self.cast.mayor if ended else None,
+                ended_at=now if ended else None,
             )
-        now = timezone.now()
-        for name in sorted(spec.glass):
+        for name in sorted(spec.glass | spec.expired_glass):
+            opened = now - dt.timedelta(hours=2) if name in spec.expired_glass else now
             BreakGlass.objects.create(
                 case=case,
                 user=users[name],
                 organisation=users[name].organisation,
                 reason="Spoed.",
-                opened_at=now,
-                expires_at=now + dt.timedelta(hours=1),
+                opened_at=opened,
+                expires_at=opened + dt.timedelta(hours=1),
             )
         plan = []
         for n, line in enumerate(spec.lines):
