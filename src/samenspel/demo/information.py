@@ -70,7 +70,10 @@ def load(users: dict[str, User]) -> None:
         kind=ItemKind.SUMMARY,
         compartment=Compartment.POLICE,
         title="Samenvatting politieregistraties",
-        source=f"Politie Rijnmond, mutaties DEMO-4402 tot 4411, {today:%d-%m-%Y}",
+        source=(
+            "Politie Rijnmond, mutaties DEMO-4402 tot 4411, "
+            f"{today - dt.timedelta(days=10):%d-%m-%Y}"
+        ),
         text=(
             "Drie keer gezien bij bijeenkomsten van een extremistische groep; kocht een "
             "vliegticket met vertrek over drie weken (demo)."

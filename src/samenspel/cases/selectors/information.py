@@ -18,12 +18,16 @@ PURPOSE = Purpose.CASE_WORK
 LIST_MAX = 200
 
 
-def _items(user: Any, case: Case) -> QuerySet[InformationItem]:
+def _all_items(case: Case) -> QuerySet[InformationItem]:
     return (
-        visible(user, InformationItem.objects.filter(case=case))
+        InformationItem.objects.filter(case=case)
         .select_related("organisation", "created_by", "consent_of")
         .defer("file_content")
     )
+
+
+def _items(user: Any, case: Case) -> QuerySet[InformationItem]:
+    return visible(user, _all_items(case))
 
 
 def information_of(
@@ -50,7 +54,7 @@ def get_information_for(
     user: Any, case: Case, item_uuid: uuid.UUID, *, record_read: bool = True
 ) -> InformationItem:
     """Return one item of `case` that `user` reads, or raise a 404 (audited)."""
-    item = get_visible_or_404(user, _items(user, case), Action.VIEW, uuid=item_uuid)
+    item = get_visible_or_404(user, _all_items(case), Action.VIEW, uuid=item_uuid)
     if record_read:
         audit.record(
             Event.INFORMATION_VIEWED,
@@ -67,7 +71,7 @@ def information_file_for(user: Any, case: Case, item_uuid: uuid.UUID) -> Informa
     """Return an item with its file for download, or raise a 404 (no file: 404 too; audited)."""
     item = get_visible_or_404(
         user,
-        visible(user, InformationItem.objects.filter(case=case)).exclude(file_name=""),
+        InformationItem.objects.filter(case=case).exclude(file_name=""),
         Action.VIEW,
         uuid=item_uuid,
     )

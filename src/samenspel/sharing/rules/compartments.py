@@ -83,14 +83,15 @@ def _read_by_version(user: User) -> tuple[tuple[int, tuple[str, ...]], ...]:
     return found
 
 
-def readable_compartments(user: User, prefix: str = "") -> Q:
+def readable_compartments(user: User, prefix: str = "", by_version: Any = None) -> Q:
     """Rows (on cases, by `prefix`) whose compartment `user` reads by the framework's flows.
 
     The filter names the compartments per framework version: a row matches when its case runs
     under a version in which one of the actors the user acts as reads the row's compartment.
+    `by_version` is `_read_by_version(user)` when the caller has it already.
     """
     q = NOTHING
-    for version_pk, read in _read_by_version(user):
+    for version_pk, read in by_version or _read_by_version(user):
         if read:
             q |= Q(**{f"{prefix}case__framework_version_id": version_pk}) & Q(
                 **{f"{prefix}compartment__in": list(read)}
@@ -98,9 +99,10 @@ def readable_compartments(user: User, prefix: str = "") -> Q:
     return q
 
 
-def _care_readers(user: User) -> Q:
+def _care_readers(user: User, by_version: Any = None) -> Q:
     """Care rows readable without consent: the flow receivers of care, on each version."""
-    versions = [pk for pk, read in _read_by_version(user) if Compartment.CARE.value in read]
+    by_version = by_version or _read_by_version(user)
+    versions = [pk for pk, read in by_version if Compartment.CARE.value in read]
     return Q(case__framework_version_id__in=versions) if versions else NOTHING
 
 
@@ -117,7 +119,8 @@ def _items(user: User, action: Action) -> Q:
     if action is not Action.VIEW:
         return NOTHING  # recorded by the services, never changed
     own = Q(organisation_id=user.organisation_id) & ~Q(compartment=Compartment.AIVD)
-    by_flows = readable_compartments(user) & Q(
+    by_version = _read_by_version(user)  # one query for both filters below
+    by_flows = readable_compartments(user, by_version=by_version) & Q(
         compartment__in=[Compartment.POLICE, Compartment.OM, Compartment.MUNICIPAL]
     )
     aivd = Q(compartment=Compartment.AIVD) & aivd_readers(user)
@@ -125,7 +128,7 @@ def _items(user: User, action: Action) -> Q:
         (Q(care_basis=CareBasis.CONSENT) & Q(consent_of__in=consent_shared_with(user)))
         | (
             Q(care_basis__in=[CareBasis.CONFLICT_OF_DUTIES, CareBasis.STATUTORY])
-            & _care_readers(user)
+            & _care_readers(user, by_version)
         )
     )
     visible_cases = Case.objects.filter(_cases(user, Action.VIEW)).values("pk")
