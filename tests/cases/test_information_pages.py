@@ -173,11 +173,16 @@ def test_the_form_offers_only_the_users_sources_and_says_who_reads_each(
     )
     assert 'enctype="multipart/form-data"' in page
     assert 'name="submission_key"' in page
+    # Who records neither care nor AIVD information is not asked about either.
+    assert 'name="care_basis"' not in page
+    assert "AIVD" not in page
 
     page = text(client_for(cast.mayor).get(url))
     assert 'name="compartment" value="aivd"' in page
     assert "alleen de burgemeester en de ambtenaren die de burgemeester aanwijst" in page
     assert 'name="compartment" value="care"' not in page
+    assert 'name="care_basis"' not in page
+    assert "Niet bij een AIVD-ambtsbericht" in page
 
     page = text(client_for(cast.care_worker).get(url))
     assert 'name="compartment" value="care"' in page

@@ -15,6 +15,7 @@ from samenspel.cases.models import (
     BreakGlassReview,
     CareBasis,
     CaseStatus,
+    Compartment,
     Consent,
     InterventionStatus,
     ItemKind,
@@ -422,6 +423,17 @@ class InformationForm(SectionedForm):
         # "niet verplicht" nor required; the help text and the section say when.
         for name in ("text", "file", "care_basis", "consent_of", "basis_reason"):
             self.fields[name].conditional = True  # type: ignore[attr-defined]
+        offered = {value for value, _label in compartments}
+        if Compartment.CARE not in offered:
+            # Who cannot record care information is not asked for its ground.
+            for name in ("care_basis", "consent_of", "basis_reason"):
+                del self.fields[name]
+        if Compartment.AIVD not in offered:
+            # Who cannot record an AIVD summary does not need its rules.
+            self.fields["kind"].help_text = ""
+            self.fields["source"].help_text = _(
+                "Bijvoorbeeld: proces-verbaal 2026-0142 van 1 december 2026."
+            )
 
 
 class MemberForm(UtrechtForm):

@@ -157,11 +157,17 @@ def information_file(
 # --- The form ------------------------------------------------------------------------------------
 
 
-def _file_help() -> str:
-    return _(
-        "PDF, PNG, JPEG of tekst (.txt), ten hoogste %(mb)s MB. Niet bij een "
-        "AIVD-ambtsbericht: daarvan legt u alleen de samenvatting vast."
-    ) % {"mb": settings.ATTACHMENT_MAX_BYTES // 1_048_576}
+def _file_help(aivd: bool) -> str:
+    mb = {"mb": settings.ATTACHMENT_MAX_BYTES // 1_048_576}
+    if not aivd:
+        return _("PDF, PNG, JPEG of tekst (.txt), ten hoogste %(mb)s MB.") % mb
+    return (
+        _(
+            "PDF, PNG, JPEG of tekst (.txt), ten hoogste %(mb)s MB. Niet bij een "
+            "AIVD-ambtsbericht: daarvan legt u alleen de samenvatting vast."
+        )
+        % mb
+    )
 
 
 def _consent_label(intervention: Intervention) -> str:
@@ -188,7 +194,11 @@ def _form(me: User, case: Case, compartments: list[str], *args: Any, **kwargs: A
     ]
     consents = [(str(i.uuid), _consent_label(i)) for i in selectors.consents_of(me, case)]
     return InformationForm(
-        *args, compartments=options, consents=consents, file_help=_file_help(), **kwargs
+        *args,
+        compartments=options,
+        consents=consents,
+        file_help=_file_help(Compartment.AIVD in compartments),
+        **kwargs,
     )
 
 
