@@ -44,6 +44,19 @@ def _bump(obj: Case | Intervention | Person, expected_version: int, **changes: A
     obj.refresh_from_db()
 
 
+def _same_submitter[M: Model](row: M, by: User) -> M:
+    """Return the row a repeated submission made, only to whoever made it.
+
+    Another user's key never hands back that user's row (it could be one the caller may not
+    read): the caller is asked to submit again.
+    """
+    if getattr(row, "created_by_id", None) != by.pk:
+        raise ValidationError(
+            _("Deze sleutel voor het indienen is al gebruikt. Dien het formulier opnieuw in.")
+        )
+    return row
+
+
 def _reason(reason: str, field: str = "reason") -> str:
     reason = reason.strip()
     if not reason:

@@ -35,7 +35,7 @@ from samenspel.cases.models import (
     Intervention,
     ItemKind,
 )
-from samenspel.cases.services._common import PURPOSE, _check_open
+from samenspel.cases.services._common import PURPOSE, _check_open, _same_submitter
 from samenspel.lib.files import sniff
 from samenspel.sharing.policy import require
 from samenspel.sharing.rules.compartments import recordable_compartments
@@ -200,19 +200,6 @@ def record_information(
         # The same submission raced with itself: the first one won.
         first = InformationItem.objects.get(case=case, submission_key=submission_key)
         return _same_submitter(first, by)
-    return item
-
-
-def _same_submitter(item: InformationItem, by: User) -> InformationItem:
-    """Return the item a repeated submission made, only to who made it.
-
-    Another user's key never hands back that user's item (it could be one the caller may not
-    read): the caller is asked to submit again.
-    """
-    if item.created_by_id != by.pk:
-        raise ValidationError(
-            _("Deze sleutel voor het indienen is al gebruikt. Dien het formulier opnieuw in.")
-        )
     return item
 
 

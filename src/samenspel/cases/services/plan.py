@@ -24,7 +24,13 @@ from samenspel.cases.models import (
     InterventionDomain,
     InterventionStatus,
 )
-from samenspel.cases.services._common import PURPOSE, _bump, _check_open, _require
+from samenspel.cases.services._common import (
+    PURPOSE,
+    _bump,
+    _check_open,
+    _require,
+    _same_submitter,
+)
 from samenspel.frameworks.selectors import framework_of
 from samenspel.frameworks.types import Framework
 from samenspel.frameworks.types import Measure as FrameworkMeasure
@@ -139,15 +145,6 @@ def add_intervention(
         # The same submission raced with itself: the first one won.
         return _same_submitter(
             Intervention.objects.get(case=case, submission_key=submission_key), by
-        )
-    return intervention
-
-
-def _same_submitter(intervention: Intervention, by: User) -> Intervention:
-    """Return the line a repeated submission made, only to who made it (see information.py)."""
-    if intervention.created_by_id != by.pk:
-        raise ValidationError(
-            _("Deze sleutel voor het indienen is al gebruikt. Dien het formulier opnieuw in.")
         )
     return intervention
 
