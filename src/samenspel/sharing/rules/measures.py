@@ -14,7 +14,8 @@ under, read for the actors a user acts as (`Framework.actors_of`: organisation t
   mayor designated (flow F-01; the AIVD's own material never enters Samenspel).
 
 A designated official reads what the mayor reads; only the mayor decides. Every filter is SQL:
-the per-version measure ids are worked out from the framework in Python, the rest is the query.
+the per-version measure ids are worked out from the framework in Python (once per process for
+each set of stored versions and of actors), the rest is the query.
 
 A user who sees the case only by break-the-glass reads what these rules give on that case (the
 measures and dossiers of the grounds the user acts on, never an AIVD summary) and changes
@@ -24,8 +25,10 @@ nothing: every verb that writes asks `sees_by_right`.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import cache
 from typing import Any
 
+from django.db import connections, router
 from django.db.models import Q, QuerySet
 
 from samenspel.accounts.models import Organisation, OrganisationType, Role, User
@@ -62,11 +65,64 @@ def acting_roles(user: User) -> set[str]:
     return {r for r in user.role_set if r in {role.value for role in ACTING_ROLES}}
 
 
-def _versions() -> list[FrameworkVersion]:
-    # Cases run under published (or withdrawn) versions; a draft has none.
-    return list(
+# What the rules derive from the framework versions, per process: for each stored version, the
+# framework measures a set of actors reaches. Which versions exist is read anew on every
+# evaluation (one light query of ids, statuses and content hashes), so a version published a
+# moment ago counts at once; the database freezes a published version's content
+# (frameworks/db.py), so a version's id and content hash name what is derived from it for good,
+# as in `framework_of`.
+VersionKey = tuple[tuple[int, str, str], ...]
+# Per version: its id, the measure ids the actors reach, and those they reach only as the mayor.
+Reach = tuple[tuple[int, tuple[str, ...], tuple[str, ...]], ...]
+_REACH: dict[tuple[VersionKey, str, frozenset[str], bool], Reach] = {}
+_REACH_MAX = 256
+
+
+def _versions() -> VersionKey:
+    # Cases run under published (or withdrawn) versions; a draft has none. A measure page
+    # evaluates the rules a dozen times, and building this statement through the ORM took
+    # fifteen times as long as running it (docs/benchmarks.md), so it is built once.
+    alias = router.db_for_read(FrameworkVersion)
+    with connections[alias].cursor() as cursor:
+        cursor.execute(*_versions_sql(alias))
+        return tuple(cursor.fetchall())
+
+
+@cache
+def _versions_sql(alias: str) -> tuple[str, tuple[Any, ...]]:
+    versions = (
+        FrameworkVersion.objects.exclude(status=VersionStatus.DRAFT)
+        .order_by("pk")
+        .values_list("pk", "status", "content_sha256")
+    )
+    sql, params = versions.query.get_compiler(alias).as_sql()
+    return str(sql), tuple(params)
+
+
+def _reach_by_version(org_type: str, roles: set[str], *, dossier: bool) -> Reach:
+    """Return, per stored version, the measures reached by `roles` in an `org_type`."""
+    found = _REACH.get((_versions(), org_type, frozenset(roles), dossier))
+    if found is not None:
+        return found
+    versions = list(
         FrameworkVersion.objects.exclude(status=VersionStatus.DRAFT).defer("content").order_by("pk")
     )
+    rows = []
+    for version in versions:
+        framework = framework_of(version)
+        plain = _ids(framework, framework.actors_of(org_type, roles), dossier=dossier)
+        extra: set[str] = set()
+        if org_type == OrganisationType.MUNICIPALITY and MAYOR not in roles:
+            as_mayor = framework.actors_of(org_type, roles | {MAYOR})
+            extra = _ids(framework, as_mayor, dossier=dossier) - plain
+        rows.append((version.pk, tuple(sorted(plain)), tuple(sorted(extra))))
+    reach = tuple(rows)
+    # Kept under the versions just read, which a change since the first read makes newer.
+    key = tuple((v.pk, v.status, v.content_sha256) for v in versions)
+    if len(_REACH) >= _REACH_MAX:
+        _REACH.clear()
+    _REACH[(key, org_type, frozenset(roles), dossier)] = reach
+    return reach
 
 
 def measure_readers(framework: Framework, row: FrameworkMeasure, *, dossier: bool) -> set[str]:
@@ -93,48 +149,53 @@ def _designated_in(user: User) -> QuerySet[Any]:
     )
 
 
+def _on_visible_case(user: User, prefix: str = "") -> Q:
+    """Rows (measures, or rows under one by `prefix`) of the cases `user` sees."""
+    seen = _cases(user, Action.VIEW)
+    if seen == Q(municipality_id=user.organisation_id):
+        # A municipality-wide user sees exactly the municipality's cases. The same filter on
+        # the measure's case selects the same rows without the subquery, which made the
+        # database read every case of the municipality in every measure query
+        # (docs/benchmarks.md).
+        return Q(**{f"{prefix}case__municipality_id": user.organisation_id})
+    return Q(**{f"{prefix}case__in": Case.objects.filter(seen).values("pk")})
+
+
 def _reach(user: User, *, dossier: bool, prefix: str = "") -> Q:
-    """Rows (measures, or rows under one by `prefix`) whose measure `user` reaches."""
-    roles = acting_roles(user)
-    org_type = user.organisation.type
-    q = NOTHING
-    for version in _versions():
-        framework = framework_of(version)
-        plain = _ids(framework, framework.actors_of(org_type, roles), dossier=dossier)
-        on_version = Q(**{f"{prefix}case__framework_version_id": version.pk})
+    """Rows (measures, or rows under one by `prefix`) whose measure `user` reaches by the
+    framework, on any case: the callers add the cases `user` sees."""
+    q = Q()
+    for pk, plain, extra in _reach_by_version(
+        user.organisation.type, acting_roles(user), dossier=dossier
+    ):
+        on_version = Q(**{f"{prefix}case__framework_version_id": pk})
         if plain:
-            q |= on_version & Q(**{f"{prefix}measure__in": sorted(plain)})
-        if org_type == OrganisationType.MUNICIPALITY and MAYOR not in roles:
-            as_mayor = framework.actors_of(org_type, roles | {MAYOR})
-            extra = _ids(framework, as_mayor, dossier=dossier) - plain
-            if extra:
-                q |= (
-                    on_version
-                    & Q(**{f"{prefix}measure__in": sorted(extra)})
-                    & Q(**{f"{prefix}case__municipality_id__in": _designated_in(user)})
-                )
-    if q is NOTHING:
-        return NOTHING
-    visible_cases = Case.objects.filter(_cases(user, Action.VIEW)).values("pk")
-    return q & Q(**{f"{prefix}case__in": visible_cases})
+            q |= on_version & Q(**{f"{prefix}measure__in": plain})
+        if extra:
+            q |= (
+                on_version
+                & Q(**{f"{prefix}measure__in": extra})
+                & Q(**{f"{prefix}case__municipality_id__in": _designated_in(user)})
+            )
+    return q or NOTHING
 
 
 @rule("measures.casemeasure")
 def _measures(user: User, action: Action) -> Q:
-    if action is not Action.VIEW:
+    if action is not Action.VIEW or not has_any(user, ACTING_ROLES):
         return NOTHING  # changes go through the verbs below
-    proposed = Q(proposed_by_organisation_id=user.organisation_id) & Q(
-        case__in=Case.objects.filter(_cases(user, Action.VIEW)).values("pk")
-    )
-    if not has_any(user, ACTING_ROLES):
-        return NOTHING
-    return _reach(user, dossier=False) | proposed
+    proposed = Q(proposed_by_organisation_id=user.organisation_id)
+    reach = _reach(user, dossier=False)
+    return (proposed if reach is NOTHING else reach | proposed) & _on_visible_case(user)
 
 
 def _dossier_part(user: User, action: Action) -> Q:
     if action is Action.MANAGE or not has_any(user, ACTING_ROLES):
         return NOTHING
-    return _reach(user, dossier=True, prefix="measure__")
+    reach = _reach(user, dossier=True, prefix="measure__")
+    if reach is NOTHING:
+        return NOTHING
+    return reach & _on_visible_case(user, "measure__")
 
 
 rule("measures.dossier")(_dossier_part)
