@@ -83,6 +83,17 @@ def measures_visible_to(user: Any, action: Action = Action.VIEW) -> QuerySet[Cas
     )
 
 
+def _one_measure(user: Any) -> QuerySet[CaseMeasure]:
+    # One measure is read with its framework: select the case's version, without its content
+    # (about 100 KB of JSON that framework_of has decoded once per process), instead of loading
+    # the whole row lazily on every read.
+    return (
+        measures_visible_to(user)
+        .select_related("case__framework_version")
+        .defer("case__framework_version__content")
+    )
+
+
 @dataclass(frozen=True)
 class Ground:
     """The measures of one legal domain on a case: one dossier, apart from the others."""
@@ -195,7 +206,7 @@ VERBS = (
 def get_measure_for(user: Any, measure_uuid: uuid.UUID, *, api: bool = False) -> MeasureView:
     """Return one measure the user may see (404 otherwise), with its dossier and its
     objections and appeals for who reads them; audited, with what was shown."""
-    measure = get_visible_or_404(user, measures_visible_to(user), uuid=measure_uuid)
+    measure = get_visible_or_404(user, _one_measure(user), uuid=measure_uuid)
     framework = framework_of(measure.case.framework_version)
     dossier = visible(user, Dossier.objects.filter(measure=measure), Action.VIEW).first()
     view: DossierView | None = None
@@ -213,10 +224,12 @@ def get_measure_for(user: Any, measure_uuid: uuid.UUID, *, api: bool = False) ->
                     user, Verification.objects.filter(measure=measure), Action.VIEW
                 ).select_related("added_by")
             ),
+            # From the measure, so that each consultation has it (and its case) at hand for
+            # the verb its page asks per row, instead of reading both again for every row.
             consultations=list(
-                visible(
-                    user, Consultation.objects.filter(measure=measure), Action.VIEW
-                ).select_related("added_by", "answered_by")
+                visible(user, measure.consultations.all(), Action.VIEW).select_related(
+                    "added_by", "answered_by"
+                )
             ),
             missing=missing_for_decision(measure) if measure.is_open else [],
         )
@@ -230,7 +243,8 @@ def get_measure_for(user: Any, measure_uuid: uuid.UUID, *, api: bool = False) ->
         if view is not None
         else None
     )
-    extensions = list(measures_visible_to(user).filter(extends=measure))
+    # Their own fields only (a link and a status): none of the list's related rows.
+    extensions = list(visible(user, CaseMeasure.objects.filter(extends=measure), Action.VIEW))
     may = frozenset(v for v in VERBS if allowed(user, v, on=measure))
     details: dict[str, Any] = {"api": True} if api else {}
     if view is not None:
@@ -260,7 +274,7 @@ def get_measure_for(user: Any, measure_uuid: uuid.UUID, *, api: bool = False) ->
 def get_measure(user: Any, measure_uuid: uuid.UUID) -> CaseMeasure:
     """Return one measure the user may see, for a change (404 otherwise); not audited as a
     read: the change that follows audits itself."""
-    return get_visible_or_404(user, measures_visible_to(user), uuid=measure_uuid)
+    return get_visible_or_404(user, _one_measure(user), uuid=measure_uuid)
 
 
 def get_consultation_for(
@@ -339,8 +353,19 @@ def measure_choices(case: Case) -> list[tuple[str, str]]:
 def terms_calendar(user: Any, *, days: int = CALENDAR_DAYS, api: bool = False) -> list[CaseMeasure]:
     """Return the running measures the user sees whose term ends within `days`; audited."""
     today = timezone.localdate()
+    # Up to 500 rows whose municipalities, deciders and organisations are a handful: each is
+    # read once (prefetched) instead of joined and built again for every row, which was most
+    # of the calendar's time (docs/benchmarks.md). The calendar shows no person.
     found = list(
-        measures_visible_to(user)
+        visible(user, CaseMeasure.objects.all(), Action.VIEW)
+        .select_related("case")
+        .prefetch_related(
+            "case__municipality",
+            "decided_by",
+            "decided_by_organisation",
+            "extends",
+            "proposed_by_organisation",
+        )
         .filter(
             status__in=RUNNING_STATUSES,
             ends_on__isnull=False,
@@ -452,7 +477,7 @@ def letter_of(user: Any, measure_uuid: uuid.UUID, *, export: str) -> Letter:
     make (no dossier reader, no decision yet, or decided outside Samenspel) is a 403. Nothing
     is audited here: `record_letter_export` does, once the PDF exists.
     """
-    measure = get_visible_or_404(user, measures_visible_to(user), uuid=measure_uuid)
+    measure = get_visible_or_404(user, _one_measure(user), uuid=measure_uuid)
     require(user, "measure.letter", on=measure)
     dossier = get_visible_or_404(user, Dossier.objects.filter(measure=measure))
     basis = list(visible(user, BasisItem.objects.filter(measure=measure), Action.VIEW))
