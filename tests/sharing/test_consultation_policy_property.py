@@ -9,18 +9,21 @@ item's case when it runs the series (chair, secretary, the organiser's case dire
 the case anyway (on its team, or case director, adviser or mayor of its municipality), or
 works as a participant for a partner of the series whose organisation is invited for the
 item or is on the case's team. Everybody else in the series sees "niet voor u"; outside the
-series nothing. Within an item, a reader who does not see the case itself sees the plan
-without care interventions, unless consent is given or the intervention is its own.
+series nothing. Within an item, the care intervention (voluntary, owned by the care partner,
+put in the plan by the municipality) is read by the care partner, the municipality, and the
+organisations the person's given consent names; nobody else, also not a team member who sees
+the case (sharing/rules/compartments.py).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import shutil
 import subprocess
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.test import Client
 from django.urls import reverse
@@ -51,6 +54,16 @@ VIEWERS = [
 PARTNERS = ["police", "om", "care"]
 LIAISONS = {"police": "police_officer", "om": "prosecutor", "care": "care_worker"}
 CONSENTS = ["given", "not_asked", "refused"]
+# The organisation (by key) each viewer works for; the keys name the cast's organisations.
+ORG_OF = {
+    "case_manager": "municipality",
+    "adviser": "municipality",
+    "mayor": "municipality",
+    "police_officer": "police",
+    "prosecutor": "om",
+    "care_worker": "care",
+}
+ORGS = {"municipality": "municipality_a", "police": "police", "om": "om", "care": "care"}
 
 
 @dataclass(frozen=True)
@@ -58,6 +71,7 @@ class CaseSpec:
     team: frozenset[str]  # partner liaisons on the case team
     invited: frozenset[str]  # partners invited for the item
     consent: str  # of the care intervention
+    shared_with: frozenset[str] = frozenset()  # whom given consent names (org keys)
 
 
 @st.composite
@@ -69,6 +83,7 @@ def agendas(draw: st.DrawFn) -> list[CaseSpec]:
                 team=st.frozensets(st.sampled_from(sorted(LIAISONS.values()))),
                 invited=st.frozensets(st.sampled_from(PARTNERS)),
                 consent=st.sampled_from(CONSENTS),
+                shared_with=st.frozensets(st.sampled_from(sorted(ORGS))),
             ),
             min_size=1,
             max_size=3,
@@ -95,11 +110,24 @@ def in_series(viewer: str) -> bool:
 
 
 def plan_seen(viewer: str, spec: CaseSpec) -> set[str]:
-    if sees_case(viewer, spec):
-        return {"I-07", "I-08"}
-    if spec.consent == "given" or viewer == "care_worker":  # care is the care partner's own
-        return {"I-07", "I-08"}
-    return {"I-07"}
+    org = ORG_OF.get(viewer)
+    reads_care = (
+        org == "care"  # the care partner owns it
+        or org == "municipality"  # the municipality put it in the plan
+        or (spec.consent == "given" and org in spec.shared_with)
+    )
+    return {"I-07", "I-08"} if reads_care else {"I-07"}
+
+
+def _consent_record(cast: Cast, spec: CaseSpec) -> dict[str, Any]:
+    if spec.consent != "given":
+        return {}
+    return {
+        "consent_by": "De persoon zelf",
+        "consent_on": dt.date(2026, 11, 2),
+        "consent_scope": "Delen van de voortgang in het casusoverleg.",
+        "consent_shared_with": [getattr(cast, ORGS[key]) for key in sorted(spec.shared_with)],
+    }
 
 
 class ConsultationPolicyPropertyTest(TestCase):
@@ -146,6 +174,7 @@ class ConsultationPolicyPropertyTest(TestCase):
                 domain="care",
                 owner=cast.care,
                 consent=spec.consent,
+                **_consent_record(cast, spec),
                 by=cast.case_manager,
             )
             item = services.add_item(meeting, case=case, by=cast.case_manager)
